@@ -1,0 +1,139 @@
+namespace Platform.Inference.Native;
+
+/// <summary>
+/// A dense tensor as an ORT value: either over memory we allocated (inputs) or allocated by ORT (outputs).
+/// Its data is reachable only as a typed span, so no raw pointer leaves this folder.
+/// </summary>
+public sealed unsafe class OrtTensor : IDisposable
+{
+    private readonly OrtValueHandle _value;
+    private readonly NativeBufferHandle? _ownedBuffer;
+    private readonly void* _data;
+
+    private OrtTensor(OrtValueHandle value, NativeBufferHandle? ownedBuffer, void* data, TensorElementType elementType, long[] shape)
+    {
+        _value = value;
+        _ownedBuffer = ownedBuffer;
+        _data = data;
+        ElementType = elementType;
+        Shape = shape;
+        ElementCount = CountElements(shape);
+    }
+
+    public TensorElementType ElementType { get; }
+
+    /// <summary>The dimensions; do not modify.</summary>
+    public IReadOnlyList<long> Shape { get; }
+
+    public long ElementCount { get; }
+
+    internal nint Handle => _value.DangerousGetHandle();
+
+    /// <summary>Allocates a zero-filled tensor in our own (64-byte aligned) memory; ORT reads and writes it in place.</summary>
+    public static OrtTensor Allocate(OrtRuntime runtime, TensorElementType elementType, ReadOnlySpan<long> shape)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        var dims = shape.ToArray();
+        var count = CountElements(dims);
+        var buffer = new NativeBufferHandle((nuint)(count * elementType.SizeInBytes()));
+        var api = runtime.Api;
+        nint value;
+        fixed (long* dimsPtr = dims)
+        {
+            // A zero-element tensor (an empty past at the first step) is passed with no data at all.
+            var data = buffer.IsInvalid ? null : (void*)buffer.DangerousGetHandle();
+            try
+            {
+                api.Check(api.CreateTensorWithDataAsOrtValue(runtime.CpuMemoryInfo, data, buffer.ByteCount, dimsPtr, (nuint)dims.Length, (int)elementType, &value));
+            }
+            catch
+            {
+                buffer.Dispose();
+                throw;
+            }
+
+            return new OrtTensor(new OrtValueHandle(api, value), buffer, data, elementType, dims);
+        }
+    }
+
+    /// <summary>Allocates a tensor and fills it from <paramref name="values"/>.</summary>
+    public static OrtTensor FromSpan<T>(OrtRuntime runtime, TensorElementType elementType, ReadOnlySpan<long> shape, ReadOnlySpan<T> values)
+        where T : unmanaged
+    {
+        var tensor = Allocate(runtime, elementType, shape);
+        values.CopyTo(tensor.AsSpan<T>());
+        return tensor;
+    }
+
+    /// <summary>Takes ownership of an ORT-allocated output value.</summary>
+    internal static OrtTensor FromOrtValue(OrtApi api, nint value)
+    {
+        var handle = new OrtValueHandle(api, value);
+        nint info;
+        api.Check(api.GetTensorTypeAndShape(value, &info));
+        try
+        {
+            int type;
+            api.Check(api.GetTensorElementType(info, &type));
+            nuint rank;
+            api.Check(api.GetDimensionsCount(info, &rank));
+            var dims = new long[(int)rank];
+            fixed (long* dimsPtr = dims)
+            {
+                api.Check(api.GetDimensions(info, dimsPtr, rank));
+            }
+
+            void* data = null;
+            if (CountElements(dims) > 0)
+            {
+                api.Check(api.GetTensorMutableData(value, &data));
+            }
+
+            return new OrtTensor(handle, null, data, (TensorElementType)type, dims);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+        finally
+        {
+            api.ReleaseTensorTypeAndShapeInfo(info);
+        }
+    }
+
+    /// <summary>The elements as <typeparamref name="T"/>, which must have the element type's size.</summary>
+    public Span<T> AsSpan<T>()
+        where T : unmanaged
+    {
+        ObjectDisposedException.ThrowIf(_value.IsClosed, this);
+        if (sizeof(T) != ElementType.SizeInBytes())
+        {
+            throw new InvalidOperationException($"A {ElementType} tensor cannot be read as {typeof(T).Name}.");
+        }
+
+        return ElementCount == 0 ? [] : new Span<T>(_data, checked((int)ElementCount));
+    }
+
+    public void Dispose()
+    {
+        _value.Dispose();
+        _ownedBuffer?.Dispose();
+    }
+
+    private static long CountElements(IReadOnlyList<long> shape)
+    {
+        long count = 1;
+        foreach (var dim in shape)
+        {
+            if (dim < 0)
+            {
+                throw new ArgumentException("Tensor dimensions must be non-negative.", nameof(shape));
+            }
+
+            count = checked(count * dim);
+        }
+
+        return count;
+    }
+}
