@@ -86,6 +86,15 @@ public sealed unsafe class OrtRuntime : IDisposable
     /// <summary>Creates a session for a model file with the given settings.</summary>
     public OrtSession CreateSession(string modelPath, SessionSettings settings) => OrtSession.Create(this, modelPath, settings);
 
+    /// <summary>
+    /// Whether this build can run on the given CUDA device: null if so, else why not (a CPU-only build says
+    /// "CUDA execution provider is not enabled in this build"; a GPU build without CUDA libraries names the missing one).
+    /// </summary>
+    public string? ProbeCuda(int deviceId) =>
+        AvailableProviders.Contains("CUDAExecutionProvider")
+            ? OrtSession.ProbeCuda(this, deviceId)
+            : $"this ONNX Runtime build has no CUDA execution provider (available: {string.Join(", ", AvailableProviders)})";
+
     internal void FreeWithDefaultAllocator(void* pointer) => Api.Check(Api.AllocatorFree(_defaultAllocator, pointer));
 
     public void Dispose()

@@ -119,6 +119,24 @@ public sealed unsafe class OrtSession : IDisposable
             ? pointer
             : throw new ArgumentException($"The model has no {kind} named '{name}'.", nameof(name));
 
+    /// <summary>Null when a CUDA session could be configured for the device here; otherwise ORT's reason.</summary>
+    internal static string? ProbeCuda(OrtRuntime runtime, int deviceId)
+    {
+        var api = runtime.Api;
+        nint optionsPtr;
+        api.Check(api.CreateSessionOptions(&optionsPtr));
+        using var options = new OrtSessionOptionsHandle(api, optionsPtr);
+        try
+        {
+            AppendCuda(api, optionsPtr, deviceId, new Dictionary<string, string>());
+            return null;
+        }
+        catch (OrtException ex)
+        {
+            return ex.OrtMessage;
+        }
+    }
+
     private static void AppendCuda(OrtApi api, nint options, int deviceId, IReadOnlyDictionary<string, string> extra)
     {
         nint cudaOptions;

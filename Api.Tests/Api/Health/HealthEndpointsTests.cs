@@ -1,0 +1,67 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Platform.Api.Tests.Support;
+
+namespace Platform.Api.Tests.Api.Health;
+
+public sealed class HealthEndpointsTests
+{
+    [Fact]
+    public async Task Readyz_TwoGoodModelsAndOneBroken_ReadyWithProvidersAndTheFailureNamed()
+    {
+        var models = Path.Combine(Path.GetTempPath(), "platform-tests", $"models-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(models);
+        Directory.CreateSymbolicLink(Path.Combine(models, "tiny-random-gpt2"), SharedData.Model("tiny-random-gpt2"));
+        Directory.CreateSymbolicLink(Path.Combine(models, "tiny-random-llama"), SharedData.Model("tiny-random-llama"));
+        var broken = Directory.CreateDirectory(Path.Combine(models, "broken"));
+        File.WriteAllText(Path.Combine(broken.FullName, "genai_config.json"), "{ not json");
+
+        await using var app = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseSetting("Inference:ModelsDirectory", models)
+            .UseSetting("Inference:ExecutionProvider", "auto")
+            .UseSetting("Inference:IntraOpThreads", "1"));
+        using var client = app.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
+        var response = await WaitForReady(client);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = body.RootElement;
+
+        Assert.Equal("ready", root.GetProperty("status").GetString());
+        Assert.Equal("1.30.0", root.GetProperty("onnx_runtime").GetProperty("version").GetString());
+        var byId = root.GetProperty("models").EnumerateArray().ToDictionary(m => m.GetProperty("id").GetString()!);
+        Assert.Equal("CPUExecutionProvider", byId["tiny-random-gpt2"].GetProperty("execution_provider").GetString());
+        Assert.Equal("CPUExecutionProvider", byId["tiny-random-llama"].GetProperty("execution_provider").GetString());
+        Assert.Equal("failed", byId["broken"].GetProperty("status").GetString());
+        Assert.Contains("genai_config.json", byId["broken"].GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Startup_CudaRequiredOnCpuBuild_FailsWithClearMessage()
+    {
+        await using var app = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseSetting("Inference:ModelsDirectory", Path.Combine(Path.GetTempPath(), "platform-tests", "no-models"))
+            .UseSetting("Inference:WriteDefaultModel", "false")
+            .UseSetting("Inference:ExecutionProvider", "cuda"));
+
+        var ex = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+        Assert.Contains("CUDA", ex.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Inference:ExecutionProvider", ex.ToString(), StringComparison.Ordinal);
+    }
+
+    private static async Task<HttpResponseMessage> WaitForReady(HttpClient client)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var response = await client.GetAsync(new Uri("/readyz", UriKind.Relative));
+            if (response.StatusCode == HttpStatusCode.OK || attempt == 300)
+            {
+                return response;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}

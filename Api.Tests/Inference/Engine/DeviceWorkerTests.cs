@@ -1,0 +1,138 @@
+using Platform.Api.Tests.Support;
+using Platform.Inference.Engine;
+
+namespace Platform.Api.Tests.Inference.Engine;
+
+[Collection(OrtTests.Name)]
+public sealed class DeviceWorkerTests(OrtFixture ort)
+{
+    private static readonly GenerationOptions Greedy24 = new() { MaxTokens = 24, Temperature = 0f };
+
+    [Fact]
+    public async Task GenerateAsync_ConcurrentGreedyRequests_EachEqualsItsReference()
+    {
+        using var model = TestModels.LoadShared(ort, "tiny-random-gpt2");
+        var vectors = ReferenceVectors.Greedy().Where(v => v.Model == "tiny-random-gpt2").ToList();
+
+        var results = await Task.WhenAll(vectors.Select(v => Collect(model.Pool.GenerateAsync(new GenerationRequest(v.PromptIds, Greedy24)))));
+
+        for (var i = 0; i < vectors.Count; i++)
+        {
+            Assert.Equal(vectors[i].GeneratedIds, results[i].Select(e => e.TokenId));
+            Assert.Equal(FinishReason.Length, results[i][^1].FinishReason);
+        }
+    }
+
+    [Fact]
+    public async Task GenerateAsync_SameSeed_SameTokens_DifferentSeed_DifferentTokens()
+    {
+        using var model = TestModels.LoadShared(ort, "tiny-random-llama");
+        int[] prompt = [1, 15043, 3186];
+        GenerationRequest Sampled(long seed) => new(prompt, new GenerationOptions { MaxTokens = 16, Temperature = 1.5f, TopP = 0.95f, TopK = 200, Seed = seed });
+
+        var first = await Collect(model.Pool.GenerateAsync(Sampled(7)));
+        var again = await Collect(model.Pool.GenerateAsync(Sampled(7)));
+        var other = await Collect(model.Pool.GenerateAsync(Sampled(8)));
+
+        Assert.Equal(first, again);
+        Assert.NotEqual(first.Select(e => e.TokenId), other.Select(e => e.TokenId));
+    }
+
+    [Fact]
+    public async Task GenerateAsync_Cancelled_StopsAndReleasesTheSequence()
+    {
+        using var model = TestModels.LoadShared(ort, "tiny-random-llama");
+        var worker = model.Pool.Workers[0];
+        using var cancel = new CancellationTokenSource();
+        var received = 0;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            var request = new GenerationRequest([1, 15043], new GenerationOptions { MaxTokens = 1000, Temperature = 0f, IgnoreEos = true });
+            await foreach (var _ in model.Pool.GenerateAsync(request, cancel.Token))
+            {
+                if (++received == 3)
+                {
+                    await cancel.CancelAsync();
+                }
+            }
+        });
+
+        Assert.Equal(3, received);
+        await WaitUntil(() => worker.Active == 0);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_AbandonedEnumeration_ReleasesTheSequence()
+    {
+        using var model = TestModels.LoadShared(ort, "tiny-random-gpt2");
+        var request = new GenerationRequest([464, 68], new GenerationOptions { MaxTokens = 400, Temperature = 0f, IgnoreEos = true });
+        await foreach (var _ in model.Pool.GenerateAsync(request))
+        {
+            break;
+        }
+
+        await WaitUntil(() => model.Pool.Workers[0].Active == 0);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_TokenBeyondModelVocabulary_NamesTheModel()
+    {
+        using var model = TestModels.LoadShared(ort, "tiny-random-gpt2");
+
+        // The GPT-2 tokenizer knows 50,257 ids but this model's logits have only 1,000 rows.
+        var ex = await Assert.ThrowsAsync<InvalidPromptException>(() => Collect(model.Pool.GenerateAsync(new GenerationRequest([15496, 2159], Greedy24))));
+        Assert.Contains("tiny-random-gpt2", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("15496", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_PromptAtContextLength_StopsWithLength()
+    {
+        using var model = TestModels.LoadShared(ort, "tiny-random-gpt2");
+        var prompt = Enumerable.Repeat(262, model.Config.ContextLength - 2).ToArray();
+
+        var events = await Collect(model.Pool.GenerateAsync(new GenerationRequest(prompt, new GenerationOptions { MaxTokens = 100, Temperature = 0f, IgnoreEos = true })));
+
+        Assert.Equal(3, events.Count);
+        Assert.Equal(FinishReason.Length, events[^1].FinishReason);
+    }
+
+    [Fact]
+    public async Task Choose_TwoDevices_NewWorkGoesToTheOneWithMoreFreeCapacity()
+    {
+        using var model = TestModels.LoadShared(ort, "tiny-random-gpt2", devices: 2, capacity: 4);
+        Assert.Equal(2, model.Pool.Workers.Count);
+        Assert.Equal(0, model.Pool.Choose().DeviceId);
+
+        using var cancel = new CancellationTokenSource();
+        var busy = new GenerationRequest([464, 68], new GenerationOptions { MaxTokens = 400, Temperature = 0f, IgnoreEos = true });
+        await using var running = model.Pool.GenerateAsync(busy, cancel.Token).GetAsyncEnumerator(cancel.Token);
+        Assert.True(await running.MoveNextAsync());
+
+        Assert.Equal(1, model.Pool.Workers[0].Active);
+        Assert.Equal(1, model.Pool.Choose().DeviceId);
+        await cancel.CancelAsync();
+    }
+
+    internal static async Task<List<TokenEvent>> Collect(IAsyncEnumerable<TokenEvent> events)
+    {
+        var list = new List<TokenEvent>();
+        await foreach (var tokenEvent in events)
+        {
+            list.Add(tokenEvent);
+        }
+
+        return list;
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(condition());
+    }
+}

@@ -1,0 +1,84 @@
+using Platform.Api.Tests.Support;
+using Platform.Inference.Native;
+
+namespace Platform.Api.Tests.Inference.Native;
+
+[Collection(OrtTests.Name)]
+public sealed class OrtRuntimeTests(OrtFixture ort)
+{
+    [Fact]
+    public void Load_PinnedLibrary_ReportsVersionAndCpuProvider()
+    {
+        Assert.Equal("1.30.0", ort.Runtime.Version);
+        Assert.Contains("CPUExecutionProvider", ort.Runtime.AvailableProviders);
+    }
+
+    [Fact]
+    public void ProbeCuda_CpuOnlyBuild_ExplainsWhy()
+    {
+        // The pinned npm build is CPU-only; on a GPU build this probe would return null.
+        var reason = ort.Runtime.ProbeCuda(0);
+        Assert.NotNull(reason);
+        Assert.Contains("CUDA", reason, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Load_MissingLibrary_NamesThePath()
+    {
+        var ex = Assert.Throws<FileNotFoundException>(() => OrtRuntime.Load("/nonexistent/libonnxruntime.so.1"));
+        Assert.Contains("/nonexistent/libonnxruntime.so.1", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CreateSession_SharedModels_ReadsNamesTypesAndShapes()
+    {
+        using var gpt2 = ort.Runtime.CreateSession(Path.Combine(SharedData.Model("tiny-random-gpt2"), "past.onnx"), new SessionSettings());
+        Assert.Equal(["input_ids", "position_ids", "attention_mask", "past_0", "past_1", "past_2", "past_3", "past_4"], gpt2.Inputs.Select(i => i.Name));
+        Assert.Equal(TensorElementType.Int32, gpt2.Inputs[0].ElementType);
+        Assert.Equal([2L, -1, 4, -1, 8], gpt2.Inputs[3].Shape);
+        Assert.Equal([-1L, -1, 1000], gpt2.Outputs[0].Shape);
+
+        using var llama = ort.Runtime.CreateSession(Path.Combine(SharedData.Model("tiny-random-llama"), "model.onnx"), new SessionSettings { IntraOpThreads = 1 });
+        Assert.Equal(TensorElementType.Int64, llama.Inputs.Single(i => i.Name == "input_ids").ElementType);
+        Assert.Equal(TensorElementType.Float16, llama.Outputs.Single(o => o.Name == "logits").ElementType);
+        Assert.Equal("CPUExecutionProvider", llama.ExecutionProvider);
+    }
+
+    [Fact]
+    public void CreateSession_NotAModel_ThrowsWithOrtMessage()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"not-a-model-{Guid.NewGuid():N}.onnx");
+        File.WriteAllText(path, "this is not protobuf");
+        try
+        {
+            var ex = Assert.Throws<OrtException>(() => ort.Runtime.CreateSession(path, new SessionSettings()));
+            Assert.NotEqual(OrtErrorCode.Ok, ex.Code);
+            Assert.False(string.IsNullOrWhiteSpace(ex.OrtMessage));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Run_WrongInputShape_ThrowsOrtExceptionAndSessionStillWorks()
+    {
+        using var session = ort.Runtime.CreateSession(Path.Combine(SharedData.Model("tiny-random-gpt2"), "past.onnx"), new SessionSettings());
+        using var ids = OrtTensor.FromSpan<int>(ort.Runtime, TensorElementType.Int32, [1, 1], [5]);
+
+        // Missing every other input: ORT reports it; nothing crashes and nothing leaks.
+        var ex = Assert.Throws<OrtException>(() => session.Run(["input_ids"], [ids], ["logits"]));
+        Assert.Contains("input", ex.OrtMessage, StringComparison.OrdinalIgnoreCase);
+        Assert.Throws<ArgumentException>(() => session.Run(["no_such_input"], [ids], ["logits"]));
+    }
+
+    [Fact]
+    public void Tensor_ZeroLength_HasNoDataAndDisposesCleanly()
+    {
+        using var empty = OrtTensor.Allocate(ort.Runtime, TensorElementType.Float16, [1, 4, 0, 8]);
+        Assert.Equal(0, empty.ElementCount);
+        Assert.True(empty.AsSpan<Half>().IsEmpty);
+        Assert.Throws<InvalidOperationException>(() => empty.AsSpan<float>());
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Inference.Models;
+
+namespace Platform.Api.Health;
+
+/// <summary>Liveness (<c>/healthz</c>: the process is up) and readiness (<c>/readyz</c>: models are loaded, and where they run).</summary>
+internal static class HealthEndpoints
+{
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/healthz", Live).ExcludeFromDescription();
+        routes.MapGet("/readyz", Ready).ExcludeFromDescription();
+        return routes;
+    }
+
+    internal static Ok<LiveResponse> Live() => TypedResults.Ok(new LiveResponse("ok"));
+
+    internal static JsonHttpResult<ReadyResponse> Ready(ModelRegistry registry)
+    {
+        var models = registry.Models.Select(m => new ModelHealth(
+            m.Name,
+            "ready",
+            m.ExecutionProvider,
+            [.. m.Pool.Workers.Select(w => new DeviceHealth(w.DeviceId, w.ExecutionProvider, w.Active, w.Capacity))],
+            null)).ToList();
+        models.AddRange(registry.Failures.Select(f => new ModelHealth(f.Name, "failed", null, [], f.Error)));
+        var ready = registry.LoadingFinished && registry.Models.Count > 0;
+        var status = ready ? "ready" : registry.LoadingFinished ? "no_models" : "loading";
+        var runtime = registry.Runtime is { } r ? new RuntimeHealth(r.Version, r.AvailableProviders) : null;
+        return TypedResults.Json(
+            new ReadyResponse(status, runtime, models),
+            statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+}
+
+internal sealed record LiveResponse(string Status);
+
+internal sealed record ReadyResponse(string Status, RuntimeHealth? OnnxRuntime, IReadOnlyList<ModelHealth> Models);
+
+internal sealed record RuntimeHealth(string Version, IReadOnlyList<string> Providers);
+
+internal sealed record ModelHealth(string Id, string Status, string? ExecutionProvider, IReadOnlyList<DeviceHealth> Devices, string? Error);
+
+internal sealed record DeviceHealth(int Id, string ExecutionProvider, int Active, int Capacity);

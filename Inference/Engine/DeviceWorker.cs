@@ -1,0 +1,201 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Platform.Inference.Models;
+
+namespace Platform.Inference.Engine;
+
+/// <summary>
+/// The single owner of one device's session: a dedicated thread that takes new sequences from a bounded inbox
+/// and advances every running sequence by one step in turn, so concurrent requests share the device and a
+/// cancelled or finished sequence leaves (and frees its KV cache) at the next step.
+/// </summary>
+public sealed partial class DeviceWorker : IDisposable
+{
+    private readonly DecoderRunner _runner;
+    private readonly ModelConfig _config;
+    private readonly ILogger _logger;
+    private readonly Channel<Sequence> _inbox;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Thread _thread;
+    private readonly HashSet<int> _eosIds;
+    private int _active;
+
+    internal DeviceWorker(ModelConfig config, DecoderRunner runner, int deviceId, int capacity, ILogger logger)
+    {
+        _config = config;
+        _runner = runner;
+        _logger = logger;
+        DeviceId = deviceId;
+        Capacity = capacity;
+        _eosIds = [.. config.EosTokenIds];
+        _inbox = Channel.CreateBounded<Sequence>(new BoundedChannelOptions(Math.Max(capacity * 4, 16)) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _thread = new Thread(Loop) { IsBackground = true, Name = $"engine:{config.Name}:{deviceId}" };
+        _thread.Start();
+    }
+
+    public int DeviceId { get; }
+
+    public string ExecutionProvider => _runner.Session.ExecutionProvider;
+
+    /// <summary>Sequences this device takes at once before new work prefers another device.</summary>
+    public int Capacity { get; }
+
+    /// <summary>Sequences queued or running here.</summary>
+    public int Active => Volatile.Read(ref _active);
+
+    public int FreeCapacity => Capacity - Active;
+
+    public DecoderSignature Signature => _runner.Signature;
+
+    internal Native.OrtSession Session => _runner.Session;
+
+    /// <summary>Streams the generated tokens; cancelling (or abandoning the enumeration) stops the sequence within one step.</summary>
+    public async IAsyncEnumerable<TokenEvent> GenerateAsync(GenerationRequest request, long seed, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ValidatePrompt(request);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        var sequence = new Sequence(request, seed, linked.Token);
+        Interlocked.Increment(ref _active);
+        try
+        {
+            await _inbox.Writer.WriteAsync(sequence, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _active);
+            throw;
+        }
+
+        try
+        {
+            await foreach (var tokenEvent in sequence.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return tokenEvent;
+            }
+        }
+        finally
+        {
+            // Abandoned early: tell the loop, which frees the KV cache at its next step.
+            await linked.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _inbox.Writer.TryComplete();
+        _thread.Join();
+        _runner.Session.Dispose();
+        _stopping.Dispose();
+    }
+
+    private void ValidatePrompt(GenerationRequest request)
+    {
+        request.Options.Validate();
+        var prompt = request.PromptIds;
+        if (prompt.Count == 0)
+        {
+            throw new InvalidPromptException($"Model '{_config.Name}': the prompt is empty.");
+        }
+
+        if (prompt.Count > _config.ContextLength)
+        {
+            throw new InvalidPromptException($"Model '{_config.Name}': the prompt has {prompt.Count} tokens, more than the context length of {_config.ContextLength}.");
+        }
+
+        var vocabulary = _runner.Signature.VocabularySize;
+        foreach (var id in prompt)
+        {
+            if (id < 0 || id >= vocabulary)
+            {
+                throw new InvalidPromptException($"Model '{_config.Name}': token id {id} is outside the model's vocabulary of {vocabulary}.");
+            }
+        }
+    }
+
+    private void Loop()
+    {
+        var running = new List<Sequence>();
+        var logits = new float[_runner.Signature.VocabularySize];
+        while (true)
+        {
+            while (_inbox.Reader.TryRead(out var arrived))
+            {
+                running.Add(arrived);
+            }
+
+            if (running.Count == 0)
+            {
+                if (!WaitForWork())
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            for (var i = running.Count - 1; i >= 0; i--)
+            {
+                if (!Advance(running[i], logits))
+                {
+                    running.RemoveAt(i);
+                    Interlocked.Decrement(ref _active);
+                }
+            }
+        }
+    }
+
+    private bool WaitForWork()
+    {
+        try
+        {
+            return _inbox.Reader.WaitToReadAsync(_stopping.Token).AsTask().GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>One step of one sequence; false when it has left (finished, cancelled or failed).</summary>
+    private bool Advance(Sequence sequence, float[] logits)
+    {
+        if (sequence.Cancellation.IsCancellationRequested)
+        {
+            sequence.Complete(new OperationCanceledException(sequence.Cancellation));
+            return false;
+        }
+
+        try
+        {
+            sequence.Cache ??= _runner.CreateCache();
+            _runner.Step(sequence.PendingInput, sequence.Cache, logits);
+            var token = sequence.Sampler.Next(logits);
+            sequence.Generated++;
+            var options = sequence.Request.Options;
+            FinishReason? finish =
+                !options.IgnoreEos && _eosIds.Contains(token) ? FinishReason.Stop
+                : sequence.Generated >= options.MaxTokens || sequence.Cache.Length >= _config.ContextLength ? FinishReason.Length
+                : null;
+            sequence.Emit(new TokenEvent(token, finish));
+            if (finish is not null)
+            {
+                sequence.Complete();
+                return false;
+            }
+
+            sequence.PendingInput = [token];
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogStepFailed(_logger, ex, _config.Name, DeviceId);
+            sequence.Complete(ex);
+            return false;
+        }
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Model {Model} on device {Device}: a generation step failed")]
+    private static partial void LogStepFailed(ILogger logger, Exception exception, string model, int device);
+}

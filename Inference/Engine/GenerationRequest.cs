@@ -1,0 +1,4 @@
+namespace Platform.Inference.Engine;
+
+/// <summary>A prompt, already tokenized, and how to continue it.</summary>
+public sealed record GenerationRequest(IReadOnlyList<int> PromptIds, GenerationOptions Options);

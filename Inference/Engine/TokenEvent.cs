@@ -1,0 +1,20 @@
+namespace Platform.Inference.Engine;
+
+/// <summary>Why generation ended, in OpenAI's terms.</summary>
+public enum FinishReason
+{
+    /// <summary>The model produced an end-of-sequence token (or a stop sequence matched).</summary>
+    Stop,
+
+    /// <summary>Max tokens or the model's context length was reached.</summary>
+    Length,
+}
+
+/// <summary>
+/// One generated token. The last event of a generation carries its <see cref="FinishReason"/>; when that is
+/// <see cref="FinishReason.Stop"/> the token is the end-of-sequence token itself, which is not text.
+/// </summary>
+public readonly record struct TokenEvent(int TokenId, FinishReason? FinishReason)
+{
+    public bool IsEndOfSequence => FinishReason == Engine.FinishReason.Stop;
+}

@@ -1,0 +1,65 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Platform.Inference.Models;
+
+/// <summary>Where a session runs: <c>auto</c> tries CUDA and falls back to the CPU with a warning.</summary>
+public enum ExecutionProviderPreference
+{
+    Auto,
+    Cuda,
+    Cpu,
+}
+
+/// <summary>The <c>Inference</c> configuration section.</summary>
+public sealed class InferenceOptions : IValidatableObject
+{
+    public const string SectionName = "Inference";
+
+    /// <summary>Every subfolder holding a genai_config.json is served under the folder's name.</summary>
+    [Required]
+    public string ModelsDirectory { get; init; } = "models";
+
+    /// <summary>The ONNX Runtime library; by default the copy next to our binaries (from onnxruntime-node).</summary>
+    public string? OnnxRuntimePath { get; init; }
+
+    public ExecutionProviderPreference ExecutionProvider { get; init; } = ExecutionProviderPreference.Auto;
+
+    /// <summary>
+    /// One session per device id (CUDA device ids; on the CPU, each id is one more session). Empty means [0]:
+    /// a non-empty default would be appended to, not replaced, by configuration binding.
+    /// </summary>
+    public IReadOnlyList<int> Devices { get; init; } = [];
+
+    public IReadOnlyList<int> EffectiveDevices => Devices.Count == 0 ? [0] : Devices;
+
+    /// <summary>ORT intra-op threads per session; 0 lets ORT choose. A model's own session_options win when set.</summary>
+    [Range(0, 1024)]
+    public int IntraOpThreads { get; init; }
+
+    /// <summary>Sequences one device runs at once before new work prefers another device.</summary>
+    [Range(1, 4096)]
+    public int MaxSequencesPerDevice { get; init; } = 16;
+
+    /// <summary>Write the built-in model into the models directory when it holds no model.</summary>
+    public bool WriteDefaultModel { get; init; } = true;
+
+    /// <summary>The folder name the built-in model is written under.</summary>
+    [Required]
+    public string DefaultModelName { get; init; } = "tiny-default";
+
+    public string ResolveOnnxRuntimePath() =>
+        string.IsNullOrWhiteSpace(OnnxRuntimePath) ? Path.Combine(AppContext.BaseDirectory, "libonnxruntime.so.1") : OnnxRuntimePath;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Devices.Any(d => d < 0) || Devices.Distinct().Count() != Devices.Count)
+        {
+            yield return new ValidationResult("Inference:Devices must hold distinct non-negative device ids.", [nameof(Devices)]);
+        }
+
+        if (!Enum.IsDefined(ExecutionProvider))
+        {
+            yield return new ValidationResult("Inference:ExecutionProvider must be auto, cuda or cpu.", [nameof(ExecutionProvider)]);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using Platform.Inference.Engine;
+using Platform.Inference.Tokenization;
+
+namespace Platform.Inference.Models;
+
+/// <summary>A model being served: its configuration, tokenizer and device pool.</summary>
+public sealed class LoadedModel(ModelConfig config, ITokenizer tokenizer, DevicePool pool) : IDisposable
+{
+    public string Name => Config.Name;
+
+    public ModelConfig Config { get; } = config;
+
+    public ITokenizer Tokenizer { get; } = tokenizer;
+
+    public DevicePool Pool { get; } = pool;
+
+    /// <summary>The provider the sessions actually run on.</summary>
+    public string ExecutionProvider => Pool.Workers[0].ExecutionProvider;
+
+    public void Dispose() => Pool.Dispose();
+}

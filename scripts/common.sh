@@ -1,0 +1,47 @@
+# Shared by run.sh and test.sh: install what is missing, idempotently, on a fresh Debian machine with the .NET SDK.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+log() { printf '[platform] %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
+    log "need root for: $*"; return 1
+  fi
+}
+
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" -eq 0 ]; then
+    as_root apt-get update -qq >/dev/null
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+require_dotnet() {
+  command -v dotnet >/dev/null 2>&1 || { log "the .NET SDK (dotnet) is required: https://learn.microsoft.com/dotnet/core/install/linux-debian"; exit 1; }
+}
+
+require_npm() {
+  if ! command -v npm >/dev/null 2>&1; then
+    log "installing Node.js and npm (Debian packages)"
+    apt_install nodejs npm
+  fi
+}
+
+# ONNX Runtime's native library comes from the pinned onnxruntime-node package; its install scripts are not run
+# (they would download a GPU build), so only the bundled CPU library is used.
+install_onnxruntime() {
+  local lib="$repo_root/Inference/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1"
+  local stamp="$repo_root/Inference/node_modules/.platform-lock"
+  if [ -f "$lib" ] && [ -f "$stamp" ] && cmp -s "$stamp" "$repo_root/Inference/package-lock.json"; then
+    return
+  fi
+  require_npm
+  log "installing onnxruntime-node@1.30.0 (native library only)"
+  (cd "$repo_root/Inference" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+  [ -f "$lib" ] || { log "onnxruntime-node did not provide $lib"; exit 1; }
+  cp "$repo_root/Inference/package-lock.json" "$stamp"
+}
