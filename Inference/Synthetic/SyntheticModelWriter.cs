@@ -1,5 +1,7 @@
+using Platform.Inference.Synthetic.Config;
 using Platform.Inference.Synthetic.Llama;
 using Platform.Inference.Synthetic.Onnx;
+using Platform.Inference.Synthetic.Tokenizer;
 
 namespace Platform.Inference.Synthetic;
 
@@ -19,5 +21,10 @@ public static class SyntheticModelWriter
         spec.Validate();
         Directory.CreateDirectory(directory);
         OnnxModelFile.Write(Path.Combine(directory, ModelFileName), LlamaGraph.Build(spec), LlamaGraph.OpsetVersion);
+
+        var vocabulary = SyntheticVocabulary.Create(spec.VocabSize);
+        TokenizerJsonWriter.Write(directory, vocabulary);
+        TokenizerConfigWriter.Write(directory, vocabulary, spec.ContextLength);
+        GenAiConfigWriter.Write(directory, spec, vocabulary, ModelFileName);
     }
 }
