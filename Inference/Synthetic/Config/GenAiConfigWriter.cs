@@ -15,7 +15,7 @@ internal static class GenAiConfigWriter
     public static void Write(string directory, SyntheticModelSpec spec, SyntheticVocabulary vocabulary, string modelFileName)
     {
         using var file = File.Create(Path.Combine(directory, FileName));
-        using var json = new Utf8JsonWriter(file, TokenizerJsonWriter.JsonOptions);
+        using var json = SyntheticJson.Create(file);
         json.WriteStartObject();
         json.WriteStartObject("model");
         json.WriteNumber("bos_token_id", vocabulary.EndOfTextId);

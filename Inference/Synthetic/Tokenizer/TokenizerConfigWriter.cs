@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Platform.Inference.Synthetic.Tokenizer;
 
 /// <summary>Writes tokenizer_config.json: special tokens, no BOS added, and the ChatML chat template.</summary>
@@ -14,7 +12,7 @@ internal static class TokenizerConfigWriter
     public static void Write(string directory, SyntheticVocabulary vocabulary, int contextLength)
     {
         using var file = File.Create(Path.Combine(directory, FileName));
-        using var json = new Utf8JsonWriter(file, TokenizerJsonWriter.JsonOptions);
+        using var json = SyntheticJson.Create(file);
         json.WriteStartObject();
         json.WriteBoolean("add_bos_token", false);
         json.WriteBoolean("add_eos_token", false);

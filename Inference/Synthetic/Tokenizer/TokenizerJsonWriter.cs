@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Platform.Inference.Synthetic.Tokenizer;
@@ -14,7 +13,7 @@ internal static class TokenizerJsonWriter
     public static void Write(string directory, SyntheticVocabulary vocabulary)
     {
         using var file = File.Create(Path.Combine(directory, FileName));
-        using var json = new Utf8JsonWriter(file, JsonOptions);
+        using var json = SyntheticJson.Create(file);
         json.WriteStartObject();
         json.WriteString("version", "1.0");
         json.WriteNull("truncation");
@@ -27,9 +26,6 @@ internal static class TokenizerJsonWriter
         WriteModel(json, vocabulary);
         json.WriteEndObject();
     }
-
-    /// <summary>Indented, and without escaping 'Ġ' and friends, so the file reads like the published ones.</summary>
-    public static JsonWriterOptions JsonOptions { get; } = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static void WriteAddedTokens(Utf8JsonWriter json, SyntheticVocabulary vocabulary)
     {

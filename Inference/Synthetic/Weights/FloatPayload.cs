@@ -13,20 +13,24 @@ internal abstract class FloatPayload(long count, bool float16) : TensorPayload
 
     public override long ByteLength => count * (float16 ? 2 : 4);
 
+    /// <summary>Fills a span with the next values of the tensor, in order.</summary>
+    protected delegate void Filler(Span<float> values);
+
     public override void WriteTo(Stream output)
     {
+        var fill = CreateFiller();
         Span<float> values = new float[ChunkElements];
         Span<byte> bytes = new byte[ChunkElements * sizeof(float)];
         for (var done = 0L; done < count; done += ChunkElements)
         {
             var n = (int)Math.Min(ChunkElements, count - done);
-            Fill(values[..n]);
+            fill(values[..n]);
             output.Write(float16 ? ToHalf(values[..n], bytes) : ToSingle(values[..n], bytes));
         }
     }
 
-    /// <summary>Produces the next <c>values.Length</c> elements in order.</summary>
-    protected abstract void Fill(Span<float> values);
+    /// <summary>A filler that starts at the first element: each write of the payload gives the same bytes.</summary>
+    protected abstract Filler CreateFiller();
 
     private static ReadOnlySpan<byte> ToSingle(ReadOnlySpan<float> values, Span<byte> bytes)
     {
@@ -52,26 +56,21 @@ internal abstract class FloatPayload(long count, bool float16) : TensorPayload
 /// <summary>Weights uniform in [-limit, limit) from one SplitMix64 stream.</summary>
 internal sealed class UniformPayload(long count, bool float16, ulong seed, float limit) : FloatPayload(count, float16)
 {
-    private SplitMix64 _random = new(seed);
-
-    // A payload may be written more than once (a retried write), and must give the same bytes each time.
-    public override void WriteTo(Stream output)
+    protected override Filler CreateFiller()
     {
-        _random = new SplitMix64(seed);
-        base.WriteTo(output);
-    }
-
-    protected override void Fill(Span<float> values)
-    {
-        for (var i = 0; i < values.Length; i++)
+        var random = new SplitMix64(seed);
+        return values =>
         {
-            values[i] = _random.NextUniform(limit);
-        }
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = random.NextUniform(limit);
+            }
+        };
     }
 }
 
 /// <summary>Every element the same value (RMSNorm weights are 1).</summary>
 internal sealed class ConstantPayload(long count, bool float16, float value) : FloatPayload(count, float16)
 {
-    protected override void Fill(Span<float> values) => values.Fill(value);
+    protected override Filler CreateFiller() => values => values.Fill(value);
 }
