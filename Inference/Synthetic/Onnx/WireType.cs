@@ -4,7 +4,6 @@ namespace Platform.Inference.Synthetic.Onnx;
 internal enum WireType
 {
     Varint = 0,
-    Fixed64 = 1,
     LengthDelimited = 2,
     Fixed32 = 5,
 }
