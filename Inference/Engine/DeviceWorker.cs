@@ -71,6 +71,8 @@ public sealed partial class DeviceWorker : IDisposable
         {
             await foreach (var tokenEvent in sequence.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
+                // Tokens already buffered are not delivered after cancellation.
+                cancellationToken.ThrowIfCancellationRequested();
                 yield return tokenEvent;
             }
         }

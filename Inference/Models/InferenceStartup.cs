@@ -25,7 +25,7 @@ public sealed partial class InferenceStartup(
     {
         var runtime = OrtRuntime.Load(_options.ResolveOnnxRuntimePath());
         registry.SetRuntime(runtime);
-        LogRuntime(logger, runtime.Version, runtime.LibraryPath, string.Join(", ", runtime.AvailableProviders));
+        LogRuntime(logger, runtime.Version, runtime.LibraryPath, runtime.AvailableProviders);
         var useCuda = selector.UseCuda(runtime, _options);
         EnsureDefaultModel();
         _loading = Task.Run(() => LoadAll(runtime, useCuda), CancellationToken.None);
@@ -79,7 +79,7 @@ public sealed partial class InferenceStartup(
     }
 
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "ONNX Runtime {Version} loaded from {Path} (providers: {Providers})")]
-    private static partial void LogRuntime(ILogger logger, string version, string path, string providers);
+    private static partial void LogRuntime(ILogger logger, string version, string path, IReadOnlyList<string> providers);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "No model under the models directory; writing the built-in model to {Path}")]
     private static partial void LogWritingDefault(ILogger logger, string path);
