@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Platform.Inference.Models;
 using Platform.Inference.Native;
 
@@ -137,11 +138,7 @@ internal sealed class DecoderRunner
         var offset = (positions - 1) * vocab;
         if (logitsTensor.ElementType == TensorElementType.Float16)
         {
-            var row = logitsTensor.AsSpan<Half>().Slice(offset, vocab);
-            for (var i = 0; i < row.Length; i++)
-            {
-                destination[i] = (float)row[i];
-            }
+            TensorPrimitives.ConvertToSingle(logitsTensor.AsSpan<Half>().Slice(offset, vocab), destination);
         }
         else
         {

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Platform.Inference.Engine;
 
 /// <summary>
@@ -21,21 +23,13 @@ internal sealed class Sampler
     public int Next(ReadOnlySpan<float> logits) =>
         _options.Temperature == 0f ? ArgMax(logits) : Sample(logits);
 
+    /// <summary>The index of the largest logit; among equal maxima the lowest index.</summary>
     public static int ArgMax(ReadOnlySpan<float> logits)
     {
-        var best = 0;
-        var bestValue = float.NegativeInfinity;
-        for (var i = 0; i < logits.Length; i++)
-        {
-            // Strictly greater: among equal maxima the first (lowest id) is kept.
-            if (logits[i] > bestValue)
-            {
-                bestValue = logits[i];
-                best = i;
-            }
-        }
-
-        return best;
+        // Vectorised maximum, then the first position holding it: exact, and ties go to the lowest id.
+        var max = TensorPrimitives.Max(logits);
+        var index = logits.IndexOf(max);
+        return index >= 0 ? index : TensorPrimitives.IndexOfMax(logits);
     }
 
     private int Sample(ReadOnlySpan<float> logits)
