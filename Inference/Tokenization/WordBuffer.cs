@@ -43,6 +43,19 @@ internal sealed class WordBuffer
     [SkipLocalsInit] // only the encoded bytes are read
     public void AddByteLevel(ReadOnlySpan<char> word)
     {
+        if (Ascii.IsValid(word))
+        {
+            // One byte per character: skip the UTF-8 encoder.
+            var ascii = Reserve(word.Length);
+            for (var i = 0; i < word.Length; i++)
+            {
+                ascii[i] = ByteLevelAlphabet.ToChar((byte)word[i]);
+            }
+
+            Commit(word.Length);
+            return;
+        }
+
         var maxBytes = Encoding.UTF8.GetMaxByteCount(word.Length);
         byte[]? rented = null;
         Span<byte> bytes = maxBytes <= StackBytes ? stackalloc byte[maxBytes] : (rented = ArrayPool<byte>.Shared.Rent(maxBytes));
