@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Platform.Inference.Tokenization;
 
@@ -13,6 +14,7 @@ internal static class BpeMerger
     private const int Removed = -2;
 
     /// <summary>Merges <paramref name="symbols"/> in place and returns how many remain at its front.</summary>
+    [SkipLocalsInit] // every slot is written before it is read
     public static int Merge(Span<int> symbols, BpeMergeTable merges)
     {
         var n = symbols.Length;
@@ -24,8 +26,8 @@ internal static class BpeMerger
         // Each merge removes a symbol and queues at most two pairs: at most 3n heap entries in all.
         int[]? rentedLinks = null;
         long[]? rentedHeap = null;
-        Span<int> links = n <= StackLimit ? stackalloc int[2 * StackLimit] : (rentedLinks = ArrayPool<int>.Shared.Rent(2 * n));
-        Span<long> heap = n <= StackLimit ? stackalloc long[3 * StackLimit] : (rentedHeap = ArrayPool<long>.Shared.Rent(3 * n));
+        Span<int> links = n <= StackLimit ? stackalloc int[2 * n] : (rentedLinks = ArrayPool<int>.Shared.Rent(2 * n));
+        Span<long> heap = n <= StackLimit ? stackalloc long[3 * n] : (rentedHeap = ArrayPool<long>.Shared.Rent(3 * n));
         try
         {
             return MergeCore(symbols, merges, links[..n], links.Slice(n, n), heap);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Platform.Inference.Tokenization;
@@ -152,11 +153,12 @@ internal sealed class BpeModel
         ids.AddRange(result);
     }
 
+    [SkipLocalsInit] // the symbol buffer is filled before it is read
     private int[] Tokenize(ReadOnlySpan<char> segment)
     {
         int[]? rented = null;
         Span<int> symbols = segment.Length <= StackSymbols
-            ? stackalloc int[StackSymbols]
+            ? stackalloc int[segment.Length]
             : (rented = ArrayPool<int>.Shared.Rent(segment.Length));
         try
         {

@@ -1,35 +1,43 @@
-using System.Collections.Concurrent;
+using System.Numerics;
 
 namespace Platform.Inference.Tokenization;
 
 /// <summary>
-/// Thread-safe cache of a word's ids. Bounded by starting afresh when full: cheaper than LRU bookkeeping on every
-/// hit, and a working set that fits keeps being served from the cache.
+/// Thread-safe, fixed-size cache of a word's ids: a direct-mapped table of immutable entries. A lookup is a hash
+/// and one comparison; an insert is one reference write that may evict whichever word held the slot. No locks,
+/// no growth, no clearing, so memory stays bounded and a miss costs little more than the work it saves.
 /// </summary>
 internal sealed class BpeWordCache
 {
-    private readonly ConcurrentDictionary<string, int[]> _entries = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
-    private readonly int _capacity;
-    private int _count;
+    private readonly Entry?[] _slots;
+    private readonly int _mask;
 
+    /// <param name="capacity">Rounded up to a power of two.</param>
     public BpeWordCache(int capacity)
     {
-        _capacity = capacity;
-        _bySpan = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+        var size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(capacity, 1));
+        _slots = new Entry?[size];
+        _mask = size - 1;
     }
 
     /// <summary>The cached ids; callers must not modify the array.</summary>
-    public bool TryGet(ReadOnlySpan<char> word, out int[] ids) => _bySpan.TryGetValue(word, out ids!);
-
-    public void Add(ReadOnlySpan<char> word, int[] ids)
+    public bool TryGet(ReadOnlySpan<char> word, out int[] ids)
     {
-        if (Interlocked.Increment(ref _count) > _capacity)
+        var entry = Volatile.Read(ref _slots[Slot(word)]);
+        if (entry is not null && word.SequenceEqual(entry.Word))
         {
-            _entries.Clear();
-            Interlocked.Exchange(ref _count, 1);
+            ids = entry.Ids;
+            return true;
         }
 
-        _bySpan.TryAdd(word, ids);
+        ids = [];
+        return false;
     }
+
+    public void Add(ReadOnlySpan<char> word, int[] ids) =>
+        Volatile.Write(ref _slots[Slot(word)], new Entry(word.ToString(), ids));
+
+    private int Slot(ReadOnlySpan<char> word) => string.GetHashCode(word) & _mask;
+
+    private sealed record Entry(string Word, int[] Ids);
 }

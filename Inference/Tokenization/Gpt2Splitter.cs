@@ -76,6 +76,19 @@ internal static class Gpt2Splitter
 
     private static CharClass ClassAt(ReadOnlySpan<char> text, int index, out int length)
     {
+        var c = text[index];
+        if (c < 0x80)
+        {
+            length = 1;
+            return c switch
+            {
+                >= 'a' and <= 'z' or >= 'A' and <= 'Z' => CharClass.Letter,
+                >= '0' and <= '9' => CharClass.Number,
+                ' ' or >= '\t' and <= '\r' => CharClass.WhiteSpace,
+                _ => CharClass.Other,
+            };
+        }
+
         var codePoint = JsText.CodePointAt(text, index, out length);
         if (JsText.IsWhiteSpace(codePoint))
         {

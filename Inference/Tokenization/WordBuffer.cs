@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Platform.Inference.Tokenization;
@@ -39,11 +40,25 @@ internal sealed class WordBuffer
     }
 
     /// <summary>Adds the word as byte-level characters: its UTF-8 bytes, each shown as one alphabet character.</summary>
+    [SkipLocalsInit] // only the encoded bytes are read
     public void AddByteLevel(ReadOnlySpan<char> word)
     {
+        if (Ascii.IsValid(word))
+        {
+            // One byte per character: skip the UTF-8 encoder.
+            var ascii = Reserve(word.Length);
+            for (var i = 0; i < word.Length; i++)
+            {
+                ascii[i] = ByteLevelAlphabet.ToChar((byte)word[i]);
+            }
+
+            Commit(word.Length);
+            return;
+        }
+
         var maxBytes = Encoding.UTF8.GetMaxByteCount(word.Length);
         byte[]? rented = null;
-        Span<byte> bytes = maxBytes <= StackBytes ? stackalloc byte[StackBytes] : (rented = ArrayPool<byte>.Shared.Rent(maxBytes));
+        Span<byte> bytes = maxBytes <= StackBytes ? stackalloc byte[maxBytes] : (rented = ArrayPool<byte>.Shared.Rent(maxBytes));
         try
         {
             // Lone surrogates become U+FFFD's bytes, as JavaScript's TextEncoder does.
