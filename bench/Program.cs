@@ -11,7 +11,7 @@ Directory.CreateDirectory(output);
 
 using var runtime = OrtRuntime.Load(Path.Combine(AppContext.BaseDirectory, "libonnxruntime.so.1"));
 var rows = new List<BenchRow>();
-// TOKENIZER_BENCH
+rows.AddRange(TokenizerBenchmark.Run(Path.Combine(shared, "models")));
 rows.AddRange(new EngineBenchmark(runtime, "tiny-random-llama", Path.Combine(shared, "models", "tiny-random-llama")).Run());
 rows.AddRange(new EngineBenchmark(runtime, "synthetic-10M", SyntheticModel(SyntheticModelSpec.Bench10M, "synthetic-10m")).Run());
 rows.AddRange(new EngineBenchmark(runtime, "synthetic-100M", SyntheticModel(SyntheticModelSpec.Bench100M, "synthetic-100m")).Run());

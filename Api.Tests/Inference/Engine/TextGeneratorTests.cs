@@ -27,7 +27,7 @@ public sealed class TextGeneratorTests(OrtFixture ort)
 
         var text = new StringBuilder();
         var ids = new List<int>();
-        await foreach (var chunk in loaded.GenerateTextAsync(vector.Prompt, new GenerationOptions { MaxTokens = vector.MaxTokens, Temperature = 0f }))
+        await foreach (var chunk in loaded.GenerateTextAsync(vector.Prompt, new GenerationOptions { MaxTokens = vector.MaxTokens, Temperature = 0f }, skipSpecialTokens: false))
         {
             text.Append(chunk.Text);
             ids.Add(chunk.TokenId);
