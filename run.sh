@@ -9,4 +9,5 @@ cd "$repo_root"
 log "building (Release)"
 dotnet build Api/Api.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
 log "starting; models from ${Inference__ModelsDirectory:-./models}"
-exec dotnet Api/bin/Release/net10.0/Platform.Api.dll "$@"
+# The content root is Api/, where appsettings.json lives; relative paths in settings resolve against the repo root.
+exec dotnet Api/bin/Release/net10.0/Platform.Api.dll --contentRoot "$repo_root/Api" "$@"

@@ -111,7 +111,7 @@ internal sealed unsafe class OrtApi
         }
 
         var code = (OrtErrorCode)GetErrorCode(status);
-        var message = Marshal.PtrToStringUTF8((nint)GetErrorMessage(status)) ?? "(no message)";
+        var message = (Marshal.PtrToStringUTF8((nint)GetErrorMessage(status)) ?? "(no message)").TrimEnd();
         ReleaseStatus(status);
         throw new OrtException(code, message);
     }
