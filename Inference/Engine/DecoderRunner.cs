@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using System.Diagnostics;
 using Platform.Inference.Models;
 using Platform.Inference.Native;
 
@@ -14,6 +14,7 @@ internal sealed class DecoderRunner
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly int _fixedInputs;
+    private long _runTicks;
 
     public DecoderRunner(OrtSession session, DecoderSignature signature)
     {
@@ -38,15 +39,25 @@ internal sealed class DecoderRunner
 
     public DecoderSignature Signature { get; }
 
+    /// <summary>Time spent inside ORT's <c>Run</c>, in <see cref="Stopwatch"/> ticks: the rest of a step is our overhead.</summary>
+    public long RunTicks => Interlocked.Read(ref _runTicks);
+
     public OrtSession Session => _session;
 
     public KvCache CreateCache() => KvCache.Empty(_session.Runtime, Signature);
 
-    /// <summary>
-    /// Feeds <paramref name="tokens"/> after the cached past and writes the logits of the last new position,
-    /// as float32, into <paramref name="logits"/> (length = vocabulary size).
-    /// </summary>
+    /// <summary>Feeds <paramref name="tokens"/> and copies the last position's logits, as float32, into <paramref name="logits"/>.</summary>
     public void Step(ReadOnlySpan<int> tokens, KvCache cache, Span<float> logits)
+    {
+        using var row = Step(tokens, cache);
+        row.CopyTo(logits);
+    }
+
+    /// <summary>
+    /// Feeds <paramref name="tokens"/> after the cached past, advances the cache, and returns the logits of the
+    /// last new position (the caller disposes them).
+    /// </summary>
+    public LogitsRow Step(ReadOnlySpan<int> tokens, KvCache cache)
     {
         var runtime = _session.Runtime;
         var past = cache.Length;
@@ -71,13 +82,11 @@ internal sealed class DecoderRunner
                 inputs[_fixedInputs + i] = cache.Tensors[i];
             }
 
+            var started = Stopwatch.GetTimestamp();
             var outputs = _session.Run(_inputNames, inputs, _outputNames);
-            using (var logitsTensor = outputs[0])
-            {
-                CopyLastRow(logitsTensor, count, logits);
-            }
-
+            Interlocked.Add(ref _runTicks, Stopwatch.GetTimestamp() - started);
             cache.Replace(outputs[1..], past + count);
+            return new LogitsRow(outputs[0], (count - 1) * Signature.VocabularySize, Signature.VocabularySize);
         }
         finally
         {
@@ -130,19 +139,5 @@ internal sealed class DecoderRunner
         }
 
         return tensor;
-    }
-
-    private void CopyLastRow(OrtTensor logitsTensor, int positions, Span<float> destination)
-    {
-        var vocab = Signature.VocabularySize;
-        var offset = (positions - 1) * vocab;
-        if (logitsTensor.ElementType == TensorElementType.Float16)
-        {
-            TensorPrimitives.ConvertToSingle(logitsTensor.AsSpan<Half>().Slice(offset, vocab), destination);
-        }
-        else
-        {
-            logitsTensor.AsSpan<float>().Slice(offset, vocab).CopyTo(destination);
-        }
     }
 }

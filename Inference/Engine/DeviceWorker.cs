@@ -50,6 +50,9 @@ public sealed partial class DeviceWorker : IDisposable
 
     internal Native.OrtSession Session => _runner.Session;
 
+    /// <summary>Stopwatch ticks this device has spent inside ORT's <c>Run</c>.</summary>
+    internal long RunTicks => _runner.RunTicks;
+
     /// <summary>Streams the generated tokens; cancelling (or abandoning the enumeration) stops the sequence within one step.</summary>
     public async IAsyncEnumerable<TokenEvent> GenerateAsync(GenerationRequest request, long seed, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -119,7 +122,6 @@ public sealed partial class DeviceWorker : IDisposable
     private void Loop()
     {
         var running = new List<Sequence>();
-        var logits = new float[_runner.Signature.VocabularySize];
         while (true)
         {
             while (_inbox.Reader.TryRead(out var arrived))
@@ -139,7 +141,7 @@ public sealed partial class DeviceWorker : IDisposable
 
             for (var i = running.Count - 1; i >= 0; i--)
             {
-                if (!Advance(running[i], logits))
+                if (!Advance(running[i]))
                 {
                     running.RemoveAt(i);
                     Interlocked.Decrement(ref _active);
@@ -161,7 +163,7 @@ public sealed partial class DeviceWorker : IDisposable
     }
 
     /// <summary>One step of one sequence; false when it has left (finished, cancelled or failed).</summary>
-    private bool Advance(Sequence sequence, float[] logits)
+    private bool Advance(Sequence sequence)
     {
         if (sequence.Cancellation.IsCancellationRequested)
         {
@@ -172,8 +174,12 @@ public sealed partial class DeviceWorker : IDisposable
         try
         {
             sequence.Cache ??= _runner.CreateCache();
-            _runner.Step(sequence.PendingInput, sequence.Cache, logits);
-            var token = sequence.Sampler.Next(logits);
+            int token;
+            using (var logits = _runner.Step(sequence.PendingInput, sequence.Cache))
+            {
+                token = sequence.Sampler.Next(logits);
+            }
+
             sequence.Generated++;
             var options = sequence.Request.Options;
             FinishReason? finish =

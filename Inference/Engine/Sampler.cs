@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace Platform.Inference.Engine;
 
 /// <summary>
@@ -13,6 +11,7 @@ internal sealed class Sampler
     private readonly Random _random;
     private int[] _order = [];
     private float[] _probabilities = [];
+    private float[] _logits = [];
 
     public Sampler(GenerationOptions options, long seed)
     {
@@ -23,14 +22,25 @@ internal sealed class Sampler
     public int Next(ReadOnlySpan<float> logits) =>
         _options.Temperature == 0f ? ArgMax(logits) : Sample(logits);
 
-    /// <summary>The index of the largest logit; among equal maxima the lowest index.</summary>
-    public static int ArgMax(ReadOnlySpan<float> logits)
+    /// <summary>Greedy reads the row in place (fp16 included); sampling widens it to fp32 first.</summary>
+    public int Next(LogitsRow row)
     {
-        // Vectorised maximum, then the first position holding it: exact, and ties go to the lowest id.
-        var max = TensorPrimitives.Max(logits);
-        var index = logits.IndexOf(max);
-        return index >= 0 ? index : TensorPrimitives.IndexOfMax(logits);
+        if (_options.Temperature == 0f)
+        {
+            return row.ArgMax();
+        }
+
+        if (_logits.Length != row.Length)
+        {
+            _logits = new float[row.Length];
+        }
+
+        row.CopyTo(_logits);
+        return Sample(_logits);
     }
+
+    /// <summary>The index of the largest logit; among equal maxima the lowest index.</summary>
+    public static int ArgMax(ReadOnlySpan<float> logits) => LogitsMath.ArgMax(logits);
 
     private int Sample(ReadOnlySpan<float> logits)
     {
