@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.Inference.Engine;
 using Platform.Inference.Models;
 
 namespace Platform.Inference;
@@ -13,6 +15,7 @@ public static class InferenceServiceCollectionExtensions
             .Bind(configuration.GetSection(InferenceOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddSingleton(new SeedSource(new Random()));
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton<ModelLoader>();
         services.AddSingleton<ExecutionProviderSelector>();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Platform.Inference.Engine;
 using Platform.Inference.Native;
 using Platform.Inference.Synthetic;
 
@@ -16,6 +17,7 @@ public sealed partial class InferenceStartup(
     ModelRegistry registry,
     ModelLoader loader,
     ExecutionProviderSelector selector,
+    SeedSource seeds,
     ILogger<InferenceStartup> logger) : IHostedService
 {
     private readonly InferenceOptions _options = options.Value;
@@ -63,7 +65,7 @@ public sealed partial class InferenceStartup(
                 var name = Path.GetFileName(folder);
                 try
                 {
-                    registry.Add(loader.Load(folder, runtime, _options, useCuda, Random.Shared.NextInt64));
+                    registry.Add(loader.Load(folder, runtime, _options, useCuda, seeds.Next));
                 }
                 catch (Exception ex) when (ex is ModelLoadException or OrtException or IOException or UnauthorizedAccessException)
                 {

@@ -102,6 +102,22 @@ internal sealed unsafe class OrtApi
         ReleaseCudaProviderOptions = (delegate* unmanaged[Cdecl]<nint, void>)Slot(OrtApiIndex.ReleaseCudaProviderOptions);
     }
 
+    /// <summary>Element type and dimensions from an <c>OrtTensorTypeAndShapeInfo</c> (owned by the caller).</summary>
+    public (TensorElementType Type, long[] Dimensions) ReadTypeAndShape(nint tensorInfo)
+    {
+        int type;
+        Check(GetTensorElementType(tensorInfo, &type));
+        nuint rank;
+        Check(GetDimensionsCount(tensorInfo, &rank));
+        var dims = new long[(int)rank];
+        fixed (long* dimsPtr = dims)
+        {
+            Check(GetDimensions(tensorInfo, dimsPtr, rank));
+        }
+
+        return ((TensorElementType)type, dims);
+    }
+
     /// <summary>Turns a non-null status into an exception, copying ORT's message before the status is released.</summary>
     public void Check(nint status)
     {

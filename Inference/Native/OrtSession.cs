@@ -205,16 +205,7 @@ public sealed unsafe class OrtSession : IDisposable
             return new TensorInfo(name, TensorElementType.Undefined, []);
         }
 
-        int type;
-        api.Check(api.GetTensorElementType(tensorInfo, &type));
-        nuint rank;
-        api.Check(api.GetDimensionsCount(tensorInfo, &rank));
-        var dims = new long[(int)rank];
-        fixed (long* dimsPtr = dims)
-        {
-            api.Check(api.GetDimensions(tensorInfo, dimsPtr, rank));
-        }
-
-        return new TensorInfo(name, (TensorElementType)type, dims);
+        var (type, dims) = api.ReadTypeAndShape(tensorInfo);
+        return new TensorInfo(name, type, dims);
     }
 }

@@ -73,23 +73,14 @@ public sealed unsafe class OrtTensor : IDisposable
         api.Check(api.GetTensorTypeAndShape(value, &info));
         try
         {
-            int type;
-            api.Check(api.GetTensorElementType(info, &type));
-            nuint rank;
-            api.Check(api.GetDimensionsCount(info, &rank));
-            var dims = new long[(int)rank];
-            fixed (long* dimsPtr = dims)
-            {
-                api.Check(api.GetDimensions(info, dimsPtr, rank));
-            }
-
+            var (type, dims) = api.ReadTypeAndShape(info);
             void* data = null;
             if (CountElements(dims) > 0)
             {
                 api.Check(api.GetTensorMutableData(value, &data));
             }
 
-            return new OrtTensor(handle, null, data, (TensorElementType)type, dims);
+            return new OrtTensor(handle, null, data, type, dims);
         }
         catch
         {
