@@ -87,6 +87,27 @@ public sealed class DeviceWorkerTests(OrtFixture ort)
     }
 
     [Fact]
+    public async Task GenerateAsync_EndOfSequenceToken_StopsWithStop()
+    {
+        // Make the model's own greedy continuation (641, then 641 again) an end-of-sequence id.
+        var folder = TestModels.CopyWithLinks(SharedData.Model("tiny-random-gpt2"), "genai_config.json");
+        var config = File.ReadAllText(Path.Combine(SharedData.Model("tiny-random-gpt2"), "genai_config.json"))
+            .Replace("\"eos_token_id\": 98", "\"eos_token_id\": [97, 641]", StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(folder, "genai_config.json"), config);
+        using var model = TestModels.Load(ort, folder);
+
+        var events = await Collect(model.Pool.GenerateAsync(new GenerationRequest([496, 995], Greedy24)));
+        var ignored = await Collect(model.Pool.GenerateAsync(new GenerationRequest([496, 995], Greedy24 with { IgnoreEos = true })));
+
+        Assert.Equal([97, 641], model.Config.EosTokenIds);
+        var only = Assert.Single(events);
+        Assert.Equal(new TokenEvent(641, FinishReason.Stop), only);
+        Assert.True(only.IsEndOfSequence);
+        Assert.Equal(24, ignored.Count);
+        Assert.Equal(FinishReason.Length, ignored[^1].FinishReason);
+    }
+
+    [Fact]
     public async Task GenerateAsync_PromptAtContextLength_StopsWithLength()
     {
         using var model = TestModels.LoadShared(ort, "tiny-random-gpt2");
