@@ -20,6 +20,7 @@ public sealed partial class DeviceWorker : IDisposable
     private readonly Thread _thread;
     private readonly HashSet<int> _eosIds;
     private int _active;
+    private long _kvTokens;
 
     internal DeviceWorker(ModelConfig config, DecoderRunner runner, int deviceId, int capacity, ILogger logger)
     {
@@ -45,6 +46,9 @@ public sealed partial class DeviceWorker : IDisposable
     public int Active => Volatile.Read(ref _active);
 
     public int FreeCapacity => Capacity - Active;
+
+    /// <summary>Positions held in the KV caches of the sequences running here.</summary>
+    public long KvTokens => Interlocked.Read(ref _kvTokens);
 
     public DecoderSignature Signature => _runner.Signature;
 
@@ -167,29 +171,32 @@ public sealed partial class DeviceWorker : IDisposable
     {
         if (sequence.Cancellation.IsCancellationRequested)
         {
-            sequence.Complete(new OperationCanceledException(sequence.Cancellation));
+            Leave(sequence, new OperationCanceledException(sequence.Cancellation));
             return false;
         }
 
         try
         {
             sequence.Cache ??= _runner.CreateCache();
+            var before = sequence.Cache.Length;
             int token;
+            TokenLogprobs? logprobs;
             using (var logits = _runner.Step(sequence.PendingInput, sequence.Cache))
             {
-                token = sequence.Sampler.Next(logits);
+                token = sequence.Sampler.Next(logits, out logprobs);
             }
 
+            Interlocked.Add(ref _kvTokens, sequence.Cache.Length - before);
             sequence.Generated++;
             var options = sequence.Request.Options;
             FinishReason? finish =
                 !options.IgnoreEos && _eosIds.Contains(token) ? FinishReason.Stop
                 : sequence.Generated >= options.MaxTokens || sequence.Cache.Length >= _config.ContextLength ? FinishReason.Length
                 : null;
-            sequence.Emit(new TokenEvent(token, finish));
+            sequence.Emit(new TokenEvent(token, finish, logprobs));
             if (finish is not null)
             {
-                sequence.Complete();
+                Leave(sequence, null);
                 return false;
             }
 
@@ -199,9 +206,16 @@ public sealed partial class DeviceWorker : IDisposable
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogStepFailed(_logger, ex, _config.Name, DeviceId);
-            sequence.Complete(ex);
+            Leave(sequence, ex);
             return false;
         }
+    }
+
+    /// <summary>The sequence leaves the device: its KV cache is released and its positions no longer count.</summary>
+    private void Leave(Sequence sequence, Exception? error)
+    {
+        Interlocked.Add(ref _kvTokens, -(sequence.Cache?.Length ?? 0));
+        sequence.Complete(error);
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Model {Model} on device {Device}: a generation step failed")]

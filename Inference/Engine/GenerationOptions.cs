@@ -20,6 +20,21 @@ public sealed record GenerationOptions
     /// <summary>Keep going past end-of-sequence tokens (for benchmarks that need a fixed length).</summary>
     public bool IgnoreEos { get; init; }
 
+    /// <summary>OpenAI's presence penalty (-2..2): subtracted once from every token already generated.</summary>
+    public float PresencePenalty { get; init; }
+
+    /// <summary>OpenAI's frequency penalty (-2..2): subtracted once per earlier occurrence of a token.</summary>
+    public float FrequencyPenalty { get; init; }
+
+    /// <summary>Added to a token's logit before sampling (-100 bans it, 100 all but forces it).</summary>
+    public IReadOnlyDictionary<int, float> LogitBias { get; init; } = new Dictionary<int, float>();
+
+    /// <summary>When set, every token carries its log-probability and this many most likely alternatives (0..20).</summary>
+    public int? TopLogprobs { get; init; }
+
+    /// <summary>Whether anything beyond a plain arg-max over the logits row is needed.</summary>
+    internal bool NeedsFullLogits => Temperature != 0f || PresencePenalty != 0f || FrequencyPenalty != 0f || LogitBias.Count > 0 || TopLogprobs is not null;
+
     public void Validate()
     {
         if (MaxTokens < 1)
@@ -40,6 +55,29 @@ public sealed record GenerationOptions
         if (TopK < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(TopK), TopK, "must be >= 0");
+        }
+
+        if (!(PresencePenalty is >= -2f and <= 2f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(PresencePenalty), PresencePenalty, "must be in [-2, 2]");
+        }
+
+        if (!(FrequencyPenalty is >= -2f and <= 2f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(FrequencyPenalty), FrequencyPenalty, "must be in [-2, 2]");
+        }
+
+        if (TopLogprobs is < 0 or > 20)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TopLogprobs), TopLogprobs, "must be in [0, 20]");
+        }
+
+        foreach (var (_, bias) in LogitBias)
+        {
+            if (!(bias is >= -100f and <= 100f))
+            {
+                throw new ArgumentOutOfRangeException(nameof(LogitBias), bias, "biases must be in [-100, 100]");
+            }
         }
     }
 }

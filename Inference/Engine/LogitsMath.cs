@@ -195,4 +195,59 @@ internal static class LogitsMath
         // Every value was NaN (or -infinity with NaN around it): the first finite-or-not position is as good as any.
         return 0;
     }
+
+    /// <summary>log(sum(exp(x))), computed stably around the maximum.</summary>
+    public static float LogSumExp(ReadOnlySpan<float> values)
+    {
+        var max = values[ArgMax(values)];
+        if (float.IsNegativeInfinity(max))
+        {
+            return max;
+        }
+
+        var sum = 0d;
+        foreach (var value in values)
+        {
+            sum += Math.Exp(value - max);
+        }
+
+        return max + (float)Math.Log(sum);
+    }
+
+    /// <summary>The <paramref name="count"/> largest values as log-probabilities, most likely first, lower ids first among equals.</summary>
+    public static TokenLogprob[] TopK(ReadOnlySpan<float> logits, int count, float logNormaliser)
+    {
+        count = Math.Min(count, logits.Length);
+        var ids = new int[count];
+        var values = new float[count];
+        var filled = 0;
+        for (var i = 0; i < logits.Length; i++)
+        {
+            var value = logits[i];
+            if (filled == count && !(value > values[count - 1]))
+            {
+                continue;
+            }
+
+            // Insertion into a short sorted list; strict ">" keeps the earlier (lower) id ahead of an equal value.
+            var position = filled < count ? filled++ : count - 1;
+            while (position > 0 && value > values[position - 1])
+            {
+                values[position] = values[position - 1];
+                ids[position] = ids[position - 1];
+                position--;
+            }
+
+            values[position] = value;
+            ids[position] = i;
+        }
+
+        var result = new TokenLogprob[filled];
+        for (var i = 0; i < filled; i++)
+        {
+            result[i] = new TokenLogprob(ids[i], values[i] - logNormaliser);
+        }
+
+        return result;
+    }
 }

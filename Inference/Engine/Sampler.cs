@@ -3,12 +3,14 @@ namespace Platform.Inference.Engine;
 /// <summary>
 /// Picks the next token from one row of logits. Greedy at temperature 0 (the lowest id wins a tie, as the
 /// reference implementations do); otherwise temperature, top-k and top-p over a softmax, drawn from a
-/// per-sequence seeded generator so a seed reproduces the same tokens.
+/// per-sequence seeded generator so a seed reproduces the same tokens. Logit bias and OpenAI's presence and
+/// frequency penalties apply before either; log-probabilities come from the unmodified logits.
 /// </summary>
 internal sealed class Sampler
 {
     private readonly GenerationOptions _options;
     private readonly Random _random;
+    private readonly Dictionary<int, int> _counts = [];
     private int[] _order = [];
     private float[] _probabilities = [];
     private float[] _logits = [];
@@ -19,14 +21,17 @@ internal sealed class Sampler
         _random = new Random(unchecked((int)(seed ^ (seed >> 32))));
     }
 
-    public int Next(ReadOnlySpan<float> logits) =>
-        _options.Temperature == 0f ? ArgMax(logits) : Sample(logits);
+    /// <summary>The index of the largest logit; among equal maxima the lowest index.</summary>
+    public static int ArgMax(ReadOnlySpan<float> logits) => LogitsMath.ArgMax(logits);
 
-    /// <summary>Greedy reads the row in place (fp16 included); sampling widens it to fp32 first.</summary>
-    public int Next(LogitsRow row)
+    public int Next(ReadOnlySpan<float> logits) => Pick(logits.ToArray(), out _);
+
+    /// <summary>A plain greedy step reads the row in place (fp16 included); anything else widens it to fp32 first.</summary>
+    public int Next(LogitsRow row, out TokenLogprobs? logprobs)
     {
-        if (_options.Temperature == 0f)
+        if (!_options.NeedsFullLogits)
         {
+            logprobs = null;
             return row.ArgMax();
         }
 
@@ -36,11 +41,46 @@ internal sealed class Sampler
         }
 
         row.CopyTo(_logits);
-        return Sample(_logits);
+        return Pick(_logits, out logprobs);
     }
 
-    /// <summary>The index of the largest logit; among equal maxima the lowest index.</summary>
-    public static int ArgMax(ReadOnlySpan<float> logits) => LogitsMath.ArgMax(logits);
+    private int Pick(float[] logits, out TokenLogprobs? logprobs)
+    {
+        var logNormaliser = _options.TopLogprobs is null ? 0f : LogitsMath.LogSumExp(logits);
+        var top = _options.TopLogprobs is { } count && count > 0 ? LogitsMath.TopK(logits, count, logNormaliser) : [];
+        var raw = logits;
+        if (_options.TopLogprobs is not null && (_options.LogitBias.Count > 0 || _counts.Count > 0))
+        {
+            // Keep the model's own logits for the chosen token's log-probability.
+            raw = (float[])logits.Clone();
+        }
+
+        ApplyBiasAndPenalties(logits);
+        var token = _options.Temperature == 0f ? ArgMax(logits) : Sample(logits);
+        if (_options.PresencePenalty != 0f || _options.FrequencyPenalty != 0f)
+        {
+            _counts[token] = _counts.GetValueOrDefault(token) + 1;
+        }
+
+        logprobs = _options.TopLogprobs is null ? null : new TokenLogprobs(raw[token] - logNormaliser, top);
+        return token;
+    }
+
+    private void ApplyBiasAndPenalties(float[] logits)
+    {
+        foreach (var (id, bias) in _options.LogitBias)
+        {
+            if ((uint)id < (uint)logits.Length)
+            {
+                logits[id] += bias;
+            }
+        }
+
+        foreach (var (id, count) in _counts)
+        {
+            logits[id] -= (count * _options.FrequencyPenalty) + _options.PresencePenalty;
+        }
+    }
 
     private int Sample(ReadOnlySpan<float> logits)
     {

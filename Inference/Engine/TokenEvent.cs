@@ -14,7 +14,16 @@ public enum FinishReason
 /// One generated token. The last event of a generation carries its <see cref="FinishReason"/>; when that is
 /// <see cref="FinishReason.Stop"/> the token is the end-of-sequence token itself, which is not text.
 /// </summary>
-public readonly record struct TokenEvent(int TokenId, FinishReason? FinishReason)
+public readonly record struct TokenEvent(int TokenId, FinishReason? FinishReason, TokenLogprobs? Logprobs = null)
 {
     public bool IsEndOfSequence => FinishReason == Engine.FinishReason.Stop;
 }
+
+/// <summary>A token id with its log-probability under the model.</summary>
+public readonly record struct TokenLogprob(int TokenId, float Logprob);
+
+/// <summary>
+/// The chosen token's log-probability and the most likely alternatives, from the model's own distribution
+/// (log-softmax of the raw logits, before bias, penalties and temperature), most likely first.
+/// </summary>
+public sealed record TokenLogprobs(float Logprob, IReadOnlyList<TokenLogprob> Top);

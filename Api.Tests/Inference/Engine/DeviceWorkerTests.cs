@@ -59,7 +59,7 @@ public sealed class DeviceWorkerTests(OrtFixture ort)
         });
 
         Assert.Equal(3, received);
-        await WaitUntil(() => worker.Active == 0);
+        await WaitUntil(() => worker.Active == 0 && worker.KvTokens == 0);
     }
 
     [Fact]
@@ -134,6 +134,42 @@ public sealed class DeviceWorkerTests(OrtFixture ort)
         Assert.Equal(1, model.Pool.Workers[0].Active);
         Assert.Equal(1, model.Pool.Choose().DeviceId);
         await cancel.CancelAsync();
+    }
+
+    [Fact]
+    public async Task GenerateAsync_Logprobs_AreNormalisedAndTopListIsSorted()
+    {
+        using var model = TestModels.LoadShared(ort, "tiny-random-gpt2");
+        var vector = ReferenceVectors.Greedy().First(v => v.Model == "tiny-random-gpt2");
+        var options = Greedy24 with { TopLogprobs = 5 };
+
+        var events = await Collect(model.Pool.GenerateAsync(new GenerationRequest(vector.PromptIds, options)));
+
+        // Asking for log-probabilities does not change greedy tokens.
+        Assert.Equal(vector.GeneratedIds, events.Select(e => e.TokenId));
+        foreach (var tokenEvent in events)
+        {
+            var logprobs = Assert.IsType<TokenLogprobs>(tokenEvent.Logprobs);
+            Assert.Equal(5, logprobs.Top.Count);
+            Assert.Equal(tokenEvent.TokenId, logprobs.Top[0].TokenId);
+            Assert.Equal(logprobs.Top[0].Logprob, logprobs.Logprob, 5);
+            Assert.True(logprobs.Logprob <= 0f);
+            Assert.True(logprobs.Top.Zip(logprobs.Top.Skip(1)).All(p => p.First.Logprob >= p.Second.Logprob));
+        }
+    }
+
+    [Fact]
+    public async Task GenerateAsync_LogitBiasAndPenalties_ChangeTheGreedyChoice()
+    {
+        using var model = TestModels.LoadShared(ort, "tiny-random-gpt2");
+        int[] prompt = [496, 995];
+
+        // Greedy repeats 641; banning it must pick something else, and a frequency penalty must break the repetition.
+        var banned = await Collect(model.Pool.GenerateAsync(new GenerationRequest(prompt, Greedy24 with { MaxTokens = 4, LogitBias = new Dictionary<int, float> { [641] = -100f } })));
+        var penalised = await Collect(model.Pool.GenerateAsync(new GenerationRequest(prompt, Greedy24 with { FrequencyPenalty = 2f })));
+
+        Assert.DoesNotContain(641, banned.Select(e => e.TokenId));
+        Assert.True(penalised.Select(e => e.TokenId).Distinct().Count() > 1);
     }
 
     internal static async Task<List<TokenEvent>> Collect(IAsyncEnumerable<TokenEvent> events)

@@ -30,7 +30,7 @@ public sealed class TextGeneratorTests(OrtFixture ort)
         await foreach (var chunk in loaded.GenerateTextAsync(vector.Prompt, new GenerationOptions { MaxTokens = vector.MaxTokens, Temperature = 0f }, skipSpecialTokens: false))
         {
             text.Append(chunk.Text);
-            ids.Add(chunk.TokenId);
+            ids.AddRange(chunk.Tokens.Select(t => t.TokenId));
         }
 
         Assert.Equal(vector.GeneratedIds, ids);
