@@ -42,6 +42,9 @@ public sealed class DevicePool : IDisposable
         return best;
     }
 
+    /// <summary>Throws <see cref="InvalidPromptException"/> or <see cref="ArgumentOutOfRangeException"/> for a request no device can run.</summary>
+    public void Validate(GenerationRequest request) => _workers[0].Validate(request);
+
     public IAsyncEnumerable<TokenEvent> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

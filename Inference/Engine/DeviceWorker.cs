@@ -60,7 +60,7 @@ public sealed partial class DeviceWorker : IDisposable
     /// <summary>Streams the generated tokens; cancelling (or abandoning the enumeration) stops the sequence within one step.</summary>
     public async IAsyncEnumerable<TokenEvent> GenerateAsync(GenerationRequest request, long seed, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        ValidatePrompt(request);
+        Validate(request);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
         var sequence = new Sequence(request, seed, linked.Token);
         Interlocked.Increment(ref _active);
@@ -99,8 +99,10 @@ public sealed partial class DeviceWorker : IDisposable
         _stopping.Dispose();
     }
 
-    private void ValidatePrompt(GenerationRequest request)
+    /// <summary>Throws for a prompt or options this model cannot run, before anything is queued.</summary>
+    public void Validate(GenerationRequest request)
     {
+        ArgumentNullException.ThrowIfNull(request);
         request.Options.Validate();
         var prompt = request.PromptIds;
         if (prompt.Count == 0)

@@ -1,0 +1,46 @@
+using Platform.Api.Chat;
+using Platform.Api.Completions;
+using Platform.Api.Contract;
+using Platform.Api.Errors;
+using Platform.Api.Health;
+using Platform.Api.Models;
+using Platform.Api.Observability;
+using Platform.Inference;
+
+namespace Platform.Api;
+
+/// <summary>Builds the whole application; <c>Program</c> runs it, and the benchmarks host it in-process.</summary>
+public static class ApiApplication
+{
+    public static WebApplication Create(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]) && string.IsNullOrEmpty(builder.Configuration["HTTP_PORTS"]))
+        {
+            // Our default address; ASPNETCORE_URLS, --urls or Urls in configuration replace it.
+            builder.WebHost.UseUrls("http://127.0.0.1:8080");
+        }
+
+        builder.Services.AddOptions<ApiOptions>()
+            .Bind(builder.Configuration.GetSection(ApiOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+            kestrel.Limits.MaxRequestBodySize = context.Configuration.GetSection(ApiOptions.SectionName).Get<ApiOptions>()?.MaxRequestBodyBytes ?? new ApiOptions().MaxRequestBodyBytes);
+        builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddInference(builder.Configuration);
+
+        var app = builder.Build();
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseOpenAiStatusPages();
+        app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseContractDocs();
+        app.MapHealth();
+        app.MapContract();
+        app.MapModels();
+        app.MapChatCompletions();
+        app.MapCompletions();
+        return app;
+    }
+}

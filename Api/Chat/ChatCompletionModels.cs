@@ -1,0 +1,43 @@
+using System.Text.Json.Serialization;
+using Platform.Api.Sampling;
+
+namespace Platform.Api.Chat;
+
+// Response shapes of POST /v1/chat/completions, as in the official OpenAI specification.
+
+internal sealed record ChatCompletionResponse(
+    string Id,
+    string Object,
+    long Created,
+    string Model,
+    string SystemFingerprint,
+    IReadOnlyList<ChatChoice> Choices,
+    Usage Usage,
+    string ServiceTier = "default");
+
+internal sealed record ChatChoice(int Index, ChatMessage Message, ChatLogprobs? Logprobs, string FinishReason);
+
+internal sealed record ChatMessage(string Role, string Content, string? Refusal = null);
+
+internal sealed record ChatLogprobs(IReadOnlyList<ChatTokenLogprob> Content, IReadOnlyList<ChatTokenLogprob>? Refusal = null);
+
+internal sealed record ChatTokenLogprob(string Token, float Logprob, IReadOnlyList<int> Bytes, IReadOnlyList<ChatTopLogprob> TopLogprobs);
+
+internal sealed record ChatTopLogprob(string Token, float Logprob, IReadOnlyList<int> Bytes);
+
+internal sealed record ChatCompletionChunk(
+    string Id,
+    string Object,
+    long Created,
+    string Model,
+    string SystemFingerprint,
+    IReadOnlyList<ChatChunkChoice> Choices,
+    Usage? Usage,
+    string ServiceTier = "default");
+
+internal sealed record ChatChunkChoice(int Index, ChatDelta Delta, ChatLogprobs? Logprobs, string? FinishReason);
+
+/// <summary>Only the fields a chunk carries are written: the first has the role, the others the content.</summary>
+internal sealed record ChatDelta(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Role = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Content = null);

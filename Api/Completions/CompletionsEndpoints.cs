@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Options;
+using Platform.Api.Sampling;
+using Platform.Api.Streaming;
+using Platform.Inference.Models;
+
+namespace Platform.Api.Completions;
+
+/// <summary><c>POST /v1/completions</c>: the legacy text completions, whole or streamed.</summary>
+internal static class CompletionsEndpoints
+{
+    public static IEndpointRouteBuilder MapCompletions(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/v1/completions", CreateAsync);
+        return routes;
+    }
+
+    internal static async Task<IResult> CreateAsync(HttpContext context, ModelRegistry registry, IOptions<ApiOptions> options, TimeProvider time)
+    {
+        var request = CompletionRequest.Read(await JsonRequest.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, context.RequestAborted), options.Value.MaxChoices);
+        var sampling = request.Sampling;
+        var model = CompletionRunner.ResolveModel(registry, sampling.Model);
+        var prompts = request.Prompts(model.Tokenizer);
+        var choices = new List<ChoiceRequest>();
+        for (var p = 0; p < prompts.Count; p++)
+        {
+            var maxTokens = CompletionRunner.MaxTokensFor(model, prompts[p].Ids.Count, sampling.MaxTokens, "prompt");
+            for (var i = 0; i < sampling.N; i++)
+            {
+                choices.Add(new ChoiceRequest((p * sampling.N) + i, prompts[p].Ids, sampling.ToOptions(maxTokens, i, request.Logprobs)));
+            }
+        }
+
+        CompletionRunner.Validate(model, choices, "prompt");
+        var response = new CompletionResponseBuilder(
+            ResponseIds.New("cmpl"),
+            time.GetUtcNow().ToUnixTimeSeconds(),
+            model,
+            options.Value.SystemFingerprint,
+            prompts,
+            sampling.N,
+            request);
+        var chunks = CompletionRunner.RunAsync(model, choices, sampling.Stop, context.RequestAborted);
+        if (sampling.Stream)
+        {
+            return new SseResult(writer => response.StreamAsync(writer, chunks, sampling.IncludeUsage, context.RequestAborted));
+        }
+
+        return TypedResults.Json(await response.CollectAsync(chunks), ApiJson.Options);
+    }
+}

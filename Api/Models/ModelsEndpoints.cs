@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Api.Errors;
+using Platform.Inference.Models;
+
+namespace Platform.Api.Models;
+
+/// <summary><c>GET /v1/models</c> and <c>GET /v1/models/{id}</c>: the models being served.</summary>
+internal static class ModelsEndpoints
+{
+    public static IEndpointRouteBuilder MapModels(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/v1/models", List);
+        routes.MapGet("/v1/models/{id}", Get);
+        return routes;
+    }
+
+    internal static JsonHttpResult<ModelList> List(ModelRegistry registry) =>
+        TypedResults.Json(new ModelList("list", [.. registry.Models.Select(Describe)]), ApiJson.Options);
+
+    internal static JsonHttpResult<ModelObject> Get(string id, ModelRegistry registry) =>
+        registry.TryGet(id, out var model) ? TypedResults.Json(Describe(model), ApiJson.Options) : throw ApiException.ModelNotFound(id);
+
+    private static ModelObject Describe(LoadedModel model) =>
+        new(model.Name, "model", new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(model.Config.Directory, GenAiConfigReader.FileName))).ToUnixTimeSeconds(), "platform");
+}
+
+internal sealed record ModelList(string Object, IReadOnlyList<ModelObject> Data);
+
+/// <summary><c>created</c> is when the model folder's genai_config.json was written.</summary>
+internal sealed record ModelObject(string Id, string Object, long Created, string OwnedBy);

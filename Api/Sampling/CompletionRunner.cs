@@ -1,0 +1,123 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Platform.Api.Errors;
+using Platform.Inference.Engine;
+using Platform.Inference.Models;
+
+namespace Platform.Api.Sampling;
+
+/// <summary>One choice to generate: its index in the response, its prompt, and how to sample it.</summary>
+internal sealed record ChoiceRequest(int Index, IReadOnlyList<int> PromptIds, GenerationOptions Options);
+
+/// <summary>What chat and text completions share between parsing a request and writing its response.</summary>
+internal static class CompletionRunner
+{
+    public static LoadedModel ResolveModel(ModelRegistry registry, string name)
+    {
+        if (registry.TryGet(name, out var model))
+        {
+            return model;
+        }
+
+        if (!registry.LoadingFinished)
+        {
+            throw new ApiException(StatusCodes.Status503ServiceUnavailable, "Models are still loading; retry shortly.", "server_error", null, "models_loading");
+        }
+
+        throw ApiException.ModelNotFound(name);
+    }
+
+    /// <summary>The completion budget: the requested max tokens, or what is left of the context; over the context is an error.</summary>
+    public static int MaxTokensFor(LoadedModel model, int promptTokens, int? requested, string promptParam)
+    {
+        var context = model.Config.ContextLength;
+        var budget = requested ?? context - promptTokens;
+        if (promptTokens + Math.Max(budget, 1) > context)
+        {
+            var what = promptParam == "messages" ? "messages" : "prompt";
+            throw ApiException.InvalidRequest(
+                $"This model's maximum context length is {context} tokens. However, you requested {promptTokens + Math.Max(budget, 1)} tokens " +
+                $"({promptTokens} in the {what}, {Math.Max(budget, 1)} in the completion). Please reduce the length of the {what} or completion.",
+                promptParam,
+                "context_length_exceeded");
+        }
+
+        return budget;
+    }
+
+    /// <summary>Checks what only the model can judge (token ids, option ranges) before any response byte is written.</summary>
+    public static void Validate(LoadedModel model, IReadOnlyList<ChoiceRequest> choices, string promptParam)
+    {
+        var vocabulary = model.Pool.Signature.VocabularySize;
+        foreach (var choice in choices)
+        {
+            if (choice.Options.LogitBias.Keys.FirstOrDefault(id => id < 0 || id >= vocabulary, -1) is var bad and >= 0)
+            {
+                throw ApiException.InvalidValue("logit_bias", $"token id {bad} is outside the model's vocabulary of {vocabulary}.");
+            }
+
+            try
+            {
+                model.Pool.Validate(new GenerationRequest(choice.PromptIds, choice.Options));
+            }
+            catch (InvalidPromptException ex)
+            {
+                throw ApiException.InvalidRequest(ex.Message, promptParam, "invalid_prompt");
+            }
+        }
+    }
+
+    /// <summary>Runs every choice at once and interleaves their chunks as they come; leaving early cancels them all.</summary>
+    public static async IAsyncEnumerable<(int Choice, TextChunk Chunk)> RunAsync(
+        LoadedModel model,
+        IReadOnlyList<ChoiceRequest> choices,
+        IReadOnlyList<string> stops,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (choices.Count == 1)
+        {
+            var only = choices[0];
+            await foreach (var chunk in model.GenerateTextAsync(only.PromptIds, only.Options, stops, cancellationToken: cancellationToken))
+            {
+                yield return (only.Index, chunk);
+            }
+
+            yield break;
+        }
+
+        var merged = Channel.CreateUnbounded<(int, TextChunk)>(new UnboundedChannelOptions { SingleReader = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producers = choices.Select(choice => Task.Run(
+            async () =>
+            {
+                await foreach (var chunk in model.GenerateTextAsync(choice.PromptIds, choice.Options, stops, cancellationToken: stop.Token))
+                {
+                    await merged.Writer.WriteAsync((choice.Index, chunk), stop.Token);
+                }
+            },
+            stop.Token)).ToArray();
+        var completion = Task.WhenAll(producers).ContinueWith(
+            t => merged.Writer.TryComplete(t.Exception?.GetBaseException()),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        try
+        {
+            await foreach (var item in merged.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return item;
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await completion;
+        }
+    }
+
+    public static string FinishReasonText(FinishReason? reason) => reason switch
+    {
+        FinishReason.Length => "length",
+        _ => "stop",
+    };
+}
