@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Platform.Api.Sampling;
 
 namespace Platform.Api.Completions;
@@ -11,7 +12,7 @@ internal sealed record CompletionResponse(
     string Model,
     string SystemFingerprint,
     IReadOnlyList<CompletionChoice> Choices,
-    Usage? Usage);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Usage? Usage);
 
 internal sealed record CompletionChoice(string Text, int Index, CompletionLogprobs? Logprobs, string? FinishReason);
 

@@ -1,16 +1,20 @@
 using Platform.Inference.Engine;
+using Platform.Inference.Templates;
 using Platform.Inference.Tokenization;
 
 namespace Platform.Inference.Models;
 
 /// <summary>A model being served: its configuration, tokenizer and device pool.</summary>
-public sealed class LoadedModel(ModelConfig config, ITokenizer tokenizer, DevicePool pool) : IDisposable
+public sealed class LoadedModel(ModelConfig config, ITokenizer tokenizer, ModelChatTemplate chatTemplate, DevicePool pool) : IDisposable
 {
     public string Name => Config.Name;
 
     public ModelConfig Config { get; } = config;
 
     public ITokenizer Tokenizer { get; } = tokenizer;
+
+    /// <summary>The model's chat template (ChatML when its tokenizer_config.json has none) and its special tokens.</summary>
+    public ModelChatTemplate ChatTemplate { get; } = chatTemplate;
 
     public DevicePool Pool { get; } = pool;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Platform.Inference.Engine;
 using Platform.Inference.Native;
+using Platform.Inference.Templates;
 using Platform.Inference.Tokenization;
 
 namespace Platform.Inference.Models;
@@ -23,6 +24,16 @@ public sealed partial class ModelLoader(ILoggerFactory loggerFactory)
         catch (TokenizerLoadException ex)
         {
             throw new ModelLoadException(config.Name, "tokenizer.json", null, ex.Message, ex);
+        }
+
+        ModelChatTemplate chatTemplate;
+        try
+        {
+            chatTemplate = ChatTemplateLoader.FromTokenizerConfig(Path.Combine(directory, "tokenizer_config.json"));
+        }
+        catch (TemplateSyntaxException ex)
+        {
+            throw new ModelLoadException(config.Name, "tokenizer_config.json", "chat_template", ex.Message, ex);
         }
 
         var cudaOptions = ProviderOptionsFor(config, useCuda);
@@ -52,7 +63,7 @@ public sealed partial class ModelLoader(ILoggerFactory loggerFactory)
 
         var pool = new DevicePool(config, workers, seedSource);
         LogLoaded(_logger, config.Name, workers[0].ExecutionProvider, workers.Count, pool.Signature.KvLayout, pool.Signature.KvType);
-        return new LoadedModel(config, tokenizer, pool);
+        return new LoadedModel(config, tokenizer, chatTemplate, pool);
     }
 
     private OrtSession CreateSession(ModelConfig config, OrtRuntime runtime, InferenceOptions options, int? cudaDevice, IReadOnlyDictionary<string, string> cudaOptions)

@@ -55,7 +55,11 @@ public sealed class CompletionsTests(ApiFixture api)
         var chunks = SseReader.Json(events);
 
         Assert.Equal("[DONE]", events[^1]);
-        Assert.All(events.SkipLast(1), e => Assert.Empty(OpenAiSchemas.Official.Validate("CreateCompletionResponse", e)));
+        // The official schema has no separate chunk type for legacy completions and declares finish_reason
+        // non-nullable, yet a chunk mid-stream has no finish reason yet: OpenAI's API sends null there, and so
+        // do we. That one field is the only relaxation; everything else of every chunk is checked.
+        Assert.All(events.SkipLast(1), e => Assert.Empty(OpenAiSchemas.Official.Validate("CreateCompletionResponse", e)
+            .Where(error => !(error.StartsWith("$.choices[0].finish_reason:", StringComparison.Ordinal) && error.EndsWith("found null", StringComparison.Ordinal)))));
         var text = string.Concat(chunks.Where(c => c.GetProperty("choices").GetArrayLength() > 0).Select(c => c.GetProperty("choices")[0].GetProperty("text").GetString()));
         Assert.Equal(plainBody.RootElement.GetProperty("choices")[0].GetProperty("text").GetString(), text);
         Assert.Equal(9, chunks[^1].GetProperty("usage").GetProperty("completion_tokens").GetInt32());
