@@ -1,0 +1,428 @@
+using System.Globalization;
+using Platform.Inference.Templates.Lexing;
+
+namespace Platform.Inference.Templates.Syntax;
+
+/// <summary>
+/// Expressions, loosest first: conditional, <c>or</c>, <c>and</c>, <c>not</c>, comparisons and <c>in</c>,
+/// <c>+ - ~</c>, <c>* / // %</c>, <c>**</c>, <c>is</c> tests, <c>|</c> filters, unary sign, then postfix access and calls.
+/// </summary>
+internal sealed partial class Parser
+{
+    private Expression ParseExpression()
+    {
+        var value = ParseOr();
+        if (!IsName("if"))
+        {
+            return value;
+        }
+
+        var position = Advance().Position;
+        var test = ParseOr();
+        if (IsName("else"))
+        {
+            _current++;
+            return new ConditionalExpression(position, test, value, ParseExpression());
+        }
+
+        return new ConditionalExpression(position, test, value, null);
+    }
+
+    /// <summary>One expression, or a tuple when commas follow (<c>set a, b = 1, 2</c>).</summary>
+    private Expression ParseExpressionSequence()
+    {
+        var first = ParseExpression();
+        if (!Is(TokenKind.Comma))
+        {
+            return first;
+        }
+
+        var items = new List<Expression> { first };
+        while (Accept(TokenKind.Comma))
+        {
+            items.Add(ParseExpression());
+        }
+
+        return new TupleExpression(first.Position, items);
+    }
+
+    private Expression ParseOr()
+    {
+        var left = ParseAnd();
+        while (IsName("or"))
+        {
+            var position = Advance().Position;
+            left = new BinaryExpression(position, BinaryOperator.Or, left, ParseAnd());
+        }
+
+        return left;
+    }
+
+    private Expression ParseAnd()
+    {
+        var left = ParseNot();
+        while (IsName("and"))
+        {
+            var position = Advance().Position;
+            left = new BinaryExpression(position, BinaryOperator.And, left, ParseNot());
+        }
+
+        return left;
+    }
+
+    private Expression ParseNot()
+    {
+        if (IsName("not"))
+        {
+            var position = Advance().Position;
+            return new UnaryExpression(position, UnaryOperator.Not, ParseNot());
+        }
+
+        return ParseComparison();
+    }
+
+    private Expression ParseComparison()
+    {
+        var left = ParseAdditive();
+        while (true)
+        {
+            var token = Current;
+            BinaryOperator op;
+            if (token.IsName("not") && Peek(1).IsName("in"))
+            {
+                _current += 2;
+                op = BinaryOperator.NotIn;
+            }
+            else if (token.IsName("in"))
+            {
+                _current++;
+                op = BinaryOperator.In;
+            }
+            else if (ComparisonOperator(token.Kind) is { } comparison)
+            {
+                _current++;
+                op = comparison;
+            }
+            else
+            {
+                return left;
+            }
+
+            left = new BinaryExpression(token.Position, op, left, ParseAdditive());
+        }
+    }
+
+    private static BinaryOperator? ComparisonOperator(TokenKind kind) => kind switch
+    {
+        TokenKind.Equal => BinaryOperator.Equal,
+        TokenKind.NotEqual => BinaryOperator.NotEqual,
+        TokenKind.Less => BinaryOperator.Less,
+        TokenKind.LessEqual => BinaryOperator.LessEqual,
+        TokenKind.Greater => BinaryOperator.Greater,
+        TokenKind.GreaterEqual => BinaryOperator.GreaterEqual,
+        _ => null,
+    };
+
+    private Expression ParseAdditive()
+    {
+        var left = ParseMultiplicative();
+        while (true)
+        {
+            var token = Current;
+            BinaryOperator op;
+            switch (token.Kind)
+            {
+                case TokenKind.Plus: op = BinaryOperator.Add; break;
+                case TokenKind.Minus: op = BinaryOperator.Subtract; break;
+                case TokenKind.Tilde: op = BinaryOperator.Concat; break;
+                default: return left;
+            }
+
+            _current++;
+            left = new BinaryExpression(token.Position, op, left, ParseMultiplicative());
+        }
+    }
+
+    private Expression ParseMultiplicative()
+    {
+        var left = ParsePower();
+        while (true)
+        {
+            var token = Current;
+            BinaryOperator op;
+            switch (token.Kind)
+            {
+                case TokenKind.Star: op = BinaryOperator.Multiply; break;
+                case TokenKind.Slash: op = BinaryOperator.Divide; break;
+                case TokenKind.SlashSlash: op = BinaryOperator.FloorDivide; break;
+                case TokenKind.Percent: op = BinaryOperator.Modulo; break;
+                default: return left;
+            }
+
+            _current++;
+            left = new BinaryExpression(token.Position, op, left, ParsePower());
+        }
+    }
+
+    private Expression ParsePower()
+    {
+        // Left-associative, as in Jinja: 2 ** 3 ** 2 is (2 ** 3) ** 2.
+        var left = ParseTest();
+        while (Is(TokenKind.StarStar))
+        {
+            var position = Advance().Position;
+            left = new BinaryExpression(position, BinaryOperator.Power, left, ParseTest());
+        }
+
+        return left;
+    }
+
+    private Expression ParseTest()
+    {
+        var operand = ParseFilter();
+        while (IsName("is"))
+        {
+            var position = Advance().Position;
+            var negated = false;
+            if (IsName("not"))
+            {
+                _current++;
+                negated = true;
+            }
+
+            var name = ExpectName("a test name");
+            ArgumentList arguments;
+            if (Is(TokenKind.LeftParen))
+            {
+                arguments = ParseArguments();
+            }
+            else if (StartsTestArgument())
+            {
+                // Jinja's one-argument form without parentheses: `x is divisibleby 3`, `x is sameas false`.
+                arguments = new ArgumentList([ParsePostfix(ParsePrimary())], []);
+            }
+            else
+            {
+                arguments = ArgumentList.Empty;
+            }
+
+            operand = new TestExpression(position, operand, name.Value, negated, arguments);
+        }
+
+        return operand;
+    }
+
+    private bool StartsTestArgument() => Current.Kind switch
+    {
+        TokenKind.String or TokenKind.Integer or TokenKind.Float or TokenKind.LeftBracket or TokenKind.LeftBrace => true,
+        TokenKind.Name => Current.Value is not ("and" or "or" or "else" or "if" or "is" or "not" or "in"),
+        _ => false,
+    };
+
+    private Expression ParseFilter()
+    {
+        var operand = ParseUnary();
+        while (Is(TokenKind.Pipe))
+        {
+            var position = Advance().Position;
+            var name = ExpectName("a filter name");
+            var arguments = Is(TokenKind.LeftParen) ? ParseArguments() : null;
+            operand = new FilterExpression(position, operand, name.Value, arguments);
+        }
+
+        return operand;
+    }
+
+    private Expression ParseUnary()
+    {
+        var token = Current;
+        if (token.Kind is TokenKind.Minus or TokenKind.Plus)
+        {
+            _current++;
+            var op = token.Kind == TokenKind.Minus ? UnaryOperator.Negate : UnaryOperator.Plus;
+            return new UnaryExpression(token.Position, op, ParseUnary());
+        }
+
+        return ParsePostfix(ParsePrimary());
+    }
+
+    private Expression ParsePostfix(Expression target)
+    {
+        while (true)
+        {
+            var token = Current;
+            switch (token.Kind)
+            {
+                case TokenKind.Dot:
+                    _current++;
+                    var member = Advance();
+                    target = member.Kind switch
+                    {
+                        TokenKind.Name => new AttributeExpression(token.Position, target, member.Value),
+                        TokenKind.Integer => new IndexExpression(token.Position, target, new LiteralExpression(member.Position, ParseInteger(member))),
+                        _ => throw Error(member, $"Expected an attribute name after '.', found {Describe(member)}"),
+                    };
+                    break;
+                case TokenKind.LeftBracket:
+                    _current++;
+                    target = ParseSubscript(token.Position, target);
+                    break;
+                case TokenKind.LeftParen:
+                    target = new CallExpression(token.Position, target, ParseArguments());
+                    break;
+                default:
+                    return target;
+            }
+        }
+    }
+
+    private Expression ParseSubscript(int position, Expression target)
+    {
+        var parts = new Expression?[3];
+        var count = 0;
+        var isSlice = false;
+        while (true)
+        {
+            parts[count] = Is(TokenKind.Colon) || Is(TokenKind.RightBracket) ? null : ParseExpression();
+            count++;
+            if (!Accept(TokenKind.Colon))
+            {
+                break;
+            }
+
+            isSlice = true;
+            if (count == 3)
+            {
+                throw Error(Current, "A slice has at most three parts");
+            }
+        }
+
+        var close = Expect(TokenKind.RightBracket, "']'");
+        if (isSlice)
+        {
+            return new SliceExpression(position, target, parts[0], parts[1], parts[2]);
+        }
+
+        return parts[0] is { } key ? new IndexExpression(position, target, key) : throw Error(close, "Expected an index between '[' and ']'");
+    }
+
+    private ArgumentList ParseArguments()
+    {
+        Expect(TokenKind.LeftParen, "'('");
+        var positional = new List<Expression>();
+        var keywords = new List<KeywordArgument>();
+        while (!Accept(TokenKind.RightParen))
+        {
+            if (Is(TokenKind.Name) && Peek(1).Kind == TokenKind.Assign)
+            {
+                var name = Advance();
+                _current++;
+                if (keywords.Exists(k => k.Name == name.Value))
+                {
+                    throw Error(name, $"Keyword argument '{name.Value}' given twice");
+                }
+
+                keywords.Add(new KeywordArgument(name.Value, ParseExpression()));
+            }
+            else
+            {
+                var start = Current;
+                var value = ParseExpression();
+                if (keywords.Count > 0)
+                {
+                    throw Error(start, "Positional arguments must come before keyword arguments");
+                }
+
+                positional.Add(value);
+            }
+
+            if (!Is(TokenKind.RightParen))
+            {
+                Expect(TokenKind.Comma, "',' or ')'");
+            }
+        }
+
+        return new ArgumentList(positional, keywords);
+    }
+
+    private Expression ParsePrimary()
+    {
+        var token = Advance();
+        switch (token.Kind)
+        {
+            case TokenKind.String:
+                var text = token.Value;
+                while (Is(TokenKind.String))
+                {
+                    // Adjacent literals concatenate, as in Python.
+                    text += Advance().Value;
+                }
+
+                return new LiteralExpression(token.Position, text);
+            case TokenKind.Integer:
+                return new LiteralExpression(token.Position, ParseInteger(token));
+            case TokenKind.Float:
+                return new LiteralExpression(token.Position, double.Parse(token.Value, CultureInfo.InvariantCulture));
+            case TokenKind.Name:
+                return token.Value switch
+                {
+                    "true" or "True" => new LiteralExpression(token.Position, true),
+                    "false" or "False" => new LiteralExpression(token.Position, false),
+                    "none" or "None" => new LiteralExpression(token.Position, null),
+                    _ => new NameExpression(token.Position, token.Value),
+                };
+            case TokenKind.LeftParen:
+                if (Accept(TokenKind.RightParen))
+                {
+                    return new TupleExpression(token.Position, []);
+                }
+
+                var inner = ParseExpressionSequence();
+                Expect(TokenKind.RightParen, "')'");
+                return inner;
+            case TokenKind.LeftBracket:
+                return new ListExpression(token.Position, ParseItems(TokenKind.RightBracket, "']'"));
+            case TokenKind.LeftBrace:
+                return ParseDict(token.Position);
+            default:
+                throw Error(token, $"Unexpected {Describe(token)}");
+        }
+    }
+
+    private List<Expression> ParseItems(TokenKind close, string closeText)
+    {
+        var items = new List<Expression>();
+        while (!Accept(close))
+        {
+            items.Add(ParseExpression());
+            if (!Is(close))
+            {
+                Expect(TokenKind.Comma, $"',' or {closeText}");
+            }
+        }
+
+        return items;
+    }
+
+    private DictExpression ParseDict(int position)
+    {
+        var entries = new List<(Expression, Expression)>();
+        while (!Accept(TokenKind.RightBrace))
+        {
+            var key = ParseExpression();
+            Expect(TokenKind.Colon, "':' between a key and its value");
+            entries.Add((key, ParseExpression()));
+            if (!Is(TokenKind.RightBrace))
+            {
+                Expect(TokenKind.Comma, "',' or '}'");
+            }
+        }
+
+        return new DictExpression(position, entries);
+    }
+
+    private long ParseInteger(Token token) =>
+        long.TryParse(token.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw Error(token, $"Integer literal {token.Value} is too large");
+}
