@@ -103,9 +103,52 @@ internal sealed partial class Lexer
 
         if (end > start)
         {
-            _tokens.Add(new Token(TokenKind.Text, _source[start..end], start));
+            _tokens.Add(new Token(TokenKind.Text, RegexQuirks(start, end), start));
             _lastIsText = true;
         }
+    }
+
+    /// <summary>
+    /// The reference implementation applies trim_blocks and lstrip_blocks as regular expressions over the whole source,
+    /// so plain text is affected too: a newline after <c>%}</c>, <c>#}</c> or <c>-}</c> is dropped, and so are spaces
+    /// and tabs between a line start and <c>{-</c>. Reproduced here so such text renders identically.
+    /// </summary>
+    private string RegexQuirks(int start, int end)
+    {
+        var text = _source[start..end];
+        if (!text.Contains("}\n", StringComparison.Ordinal) && !text.Contains("{-", StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        var result = new System.Text.StringBuilder(text.Length);
+        for (var i = start; i < end; i++)
+        {
+            var c = _source[i];
+            if (c == '\n' && i - 2 >= start && _source[i - 1] == '}' && _source[i - 2] is '#' or '%' or '-')
+            {
+                continue;
+            }
+
+            if (c is ' ' or '\t' && (i == 0 || JsWhitespace.IsLineTerminator(_source[i - 1])))
+            {
+                var k = i;
+                while (k < end && _source[k] is ' ' or '\t')
+                {
+                    k++;
+                }
+
+                if (k + 1 < end && _source[k] == '{' && _source[k + 1] == '-')
+                {
+                    i = k - 1;
+                    continue;
+                }
+            }
+
+            result.Append(c);
+        }
+
+        return result.ToString();
     }
 
     private void StripTrailingWhitespaceOfLastText()

@@ -6,13 +6,17 @@ namespace Platform.Inference.Templates.Runtime;
 /// <summary>The number filters: <c>int</c>, <c>float</c>, <c>abs</c>, <c>round</c>.</summary>
 internal static class Conversions
 {
-    /// <summary><c>int(default=0)</c>: a string's leading integer (JavaScript's <c>parseInt</c>), a float floored.</summary>
+    /// <summary>
+    /// <c>int(default=0)</c>: a string's leading integer (JavaScript's <c>parseInt</c>), a float floored; given
+    /// arguments, the reference returns any number unchanged, and so do we.
+    /// </summary>
     public static object? ToInteger(object? operand, CallArguments arguments)
     {
         var fallback = arguments.Get(0, "default", 0L);
         return operand switch
         {
             long => operand,
+            double when arguments.Count > 0 => operand,
             double d when double.IsFinite(d) => (long)Math.Clamp(Math.Floor(d), long.MinValue, long.MaxValue),
             bool b => b ? 1L : 0L,
             string s => ParseInteger(s) ?? fallback,
@@ -20,12 +24,13 @@ internal static class Conversions
         };
     }
 
-    /// <summary><c>float(default=0.0)</c>: a string's leading number (JavaScript's <c>parseFloat</c>).</summary>
+    /// <summary><c>float(default=0.0)</c>: a string's leading number (JavaScript's <c>parseFloat</c>); given arguments, numbers pass unchanged.</summary>
     public static object? ToFloat(object? operand, CallArguments arguments)
     {
         var fallback = arguments.Get(0, "default", 0.0);
         return operand switch
         {
+            long when arguments.Count > 0 => operand,
             long l => (double)l,
             double => operand,
             bool b => b ? 1.0 : 0.0,
@@ -36,8 +41,8 @@ internal static class Conversions
 
     public static object Abs(object? operand) => operand switch
     {
-        long l => Math.Abs(l),
-        double d => Math.Abs(d),
+        long l => (object)Math.Abs(l),
+        double d => (object)Math.Abs(d),
         _ => throw new EvaluationException($"Cannot apply filter 'abs' to a {Values.TypeName(operand)}"),
     };
 

@@ -111,9 +111,9 @@ internal sealed partial class Renderer
         return (unary.Operator, operand) switch
         {
             (UnaryOperator.Not, _) => !Values.IsTruthy(operand),
-            (_, long l) => sign * l,
-            (_, double d) => sign * d,
-            (_, bool b) => sign * (b ? 1L : 0L),
+            (_, long l) => (object)(sign * l),
+            (_, double d) => (object)(sign * d),
+            (_, bool b) => (object)(sign * (b ? 1L : 0L)),
             _ => throw new EvaluationException($"Cannot apply unary '{(sign < 0 ? "-" : "+")}' to a {Values.TypeName(operand)}"),
         };
     }

@@ -51,7 +51,7 @@ internal static class Values
         short s => (long)s,
         byte b => (long)b,
         uint u => (long)u,
-        ulong u => u <= long.MaxValue ? (long)u : (double)u,
+        ulong u => u <= long.MaxValue ? (object)(long)u : (double)u,
         float f => (double)f,
         decimal m => (double)m,
         char c => c.ToString(),

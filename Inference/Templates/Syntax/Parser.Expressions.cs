@@ -236,6 +236,22 @@ internal sealed partial class Parser
     private Expression ParseUnary()
     {
         var token = Current;
+        var next = Peek(1);
+        if (token.Kind is TokenKind.Minus or TokenKind.Plus && next.Kind is TokenKind.Integer or TokenKind.Float
+            && next.Position == token.Position + 1)
+        {
+            // A sign touching a number is part of the literal, so `-1.x` is (-1).x as in the reference lexer.
+            _current += 2;
+            object magnitude = next.Kind == TokenKind.Integer ? (object)ParseInteger(next) : double.Parse(next.Value, CultureInfo.InvariantCulture);
+            object value = (token.Kind, magnitude) switch
+            {
+                (TokenKind.Minus, long l) => (object)-l,
+                (TokenKind.Minus, double d) => (object)-d,
+                _ => magnitude,
+            };
+            return ParsePostfix(new LiteralExpression(token.Position, value));
+        }
+
         if (token.Kind is TokenKind.Minus or TokenKind.Plus)
         {
             _current++;
