@@ -41,6 +41,12 @@ internal sealed partial class Parser
                         return body;
                     }
 
+                    if (name.Value is "elif" or "else" || name.Value.StartsWith("end", StringComparison.Ordinal) && name.Value != "endgeneration")
+                    {
+                        var expected = terminators.Length > 0 ? $": expected {{% {string.Join(" %} or {% ", terminators)} %}}" : string.Empty;
+                        throw Error(name, $"Unexpected '{name.Value}'{expected}");
+                    }
+
                     if (ParseStatement(token.Position, name) is { } statement)
                     {
                         body.Add(statement);
