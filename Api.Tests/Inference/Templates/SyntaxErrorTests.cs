@@ -45,4 +45,22 @@ public sealed class SyntaxErrorTests
     {
         Assert.Throws<TemplateRenderException>(() => TemplateHarness.Render("{{ 1 / 0 }}"));
     }
+
+    [Fact]
+    public void Parse_DeeplyNestedParentheses_ThrowsInsteadOfOverflowing()
+    {
+        var template = "{{ " + new string('(', 100_000) + "1" + new string(')', 100_000) + " }}";
+
+        var error = Assert.Throws<TemplateSyntaxException>(() => ChatTemplate.Parse(template));
+
+        Assert.Contains("nests too deeply", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_MacroCallingItself_ThrowsInsteadOfOverflowing()
+    {
+        var template = ChatTemplate.Parse("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}");
+
+        Assert.Throws<TemplateRenderException>(() => template.Render(new ChatTemplateContext { Messages = [] }));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 
 namespace Platform.Inference.Templates.Runtime;
@@ -8,7 +9,7 @@ namespace Platform.Inference.Templates.Runtime;
 /// </summary>
 internal sealed class LoopState(IReadOnlyList<object?> items) : IReadOnlyDictionary<string, object?>
 {
-    private static readonly string[] Names = ["index", "index0", "revindex", "revindex0", "first", "last", "length", "previtem", "nextitem"];
+    private static readonly ImmutableArray<string> Names = ["index", "index0", "revindex", "revindex0", "first", "last", "length", "previtem", "nextitem"];
 
     public int Position { get; set; }
 
@@ -20,7 +21,7 @@ internal sealed class LoopState(IReadOnlyList<object?> items) : IReadOnlyDiction
 
     public int Count => Names.Length;
 
-    public bool ContainsKey(string key) => Array.IndexOf(Names, key) >= 0;
+    public bool ContainsKey(string key) => Names.Contains(key);
 
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out object? value)
     {

@@ -86,7 +86,7 @@ internal static class Operators
 
     private static string Repeat(string text, long count)
     {
-        if (count <= 0)
+        if (count <= 0 || text.Length == 0)
         {
             return string.Empty;
         }

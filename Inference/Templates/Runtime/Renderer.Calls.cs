@@ -5,6 +5,10 @@ namespace Platform.Inference.Templates.Runtime;
 /// <summary>Calls: functions, methods, macros and <c>{% call %}</c> blocks.</summary>
 internal sealed partial class Renderer
 {
+    private const int MaxMacroDepth = 100;
+
+    private int _macroDepth;
+
     public CallArguments EvaluateArguments(ArgumentList? arguments, Scope scope)
     {
         if (arguments is null || (arguments.Positional.Count == 0 && arguments.Keywords.Count == 0))
@@ -65,6 +69,11 @@ internal sealed partial class Renderer
     /// </summary>
     public string InvokeMacro(IReadOnlyList<Parameter> parameters, IReadOnlyList<Statement> body, Scope definingScope, CallArguments arguments, Caller? caller)
     {
+        if (_macroDepth >= MaxMacroDepth)
+        {
+            throw new EvaluationException($"Macros nested more than {MaxMacroDepth} calls deep");
+        }
+
         var scope = new Scope(definingScope);
         var bound = new bool[parameters.Count];
         for (var i = 0; i < parameters.Count && i < arguments.Positional.Count; i++)
@@ -107,7 +116,15 @@ internal sealed partial class Renderer
             }
         }
 
-        return RenderToString(body, scope, out _);
+        _macroDepth++;
+        try
+        {
+            return RenderToString(body, scope, out _);
+        }
+        finally
+        {
+            _macroDepth--;
+        }
     }
 
     private static int IndexOf(IReadOnlyList<Parameter> parameters, string name)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Platform.Inference.Templates.Lexing;
 using Platform.Inference.Templates.Syntax;
@@ -44,6 +45,7 @@ internal sealed partial class Renderer(string source, TimeProvider clock)
     {
         try
         {
+            EnsureStack();
             switch (statement)
             {
                 case TextStatement text:
@@ -79,6 +81,21 @@ internal sealed partial class Renderer(string source, TimeProvider clock)
         catch (EvaluationException e)
         {
             throw new TemplateRenderException($"{e.Message} (at {SourceText.Describe(source, statement.Position)})", e);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidCastException or InvalidOperationException or IndexOutOfRangeException
+            or OverflowException or FormatException or KeyNotFoundException)
+        {
+            // A gap in our own checks; callers still get the one render exception type, with the cause inside.
+            throw new TemplateRenderException($"Cannot render: {e.Message} (at {SourceText.Describe(source, statement.Position)})", e);
+        }
+    }
+
+    /// <summary>Runaway recursion (a macro calling itself) fails the render instead of overflowing the stack, which would end the process.</summary>
+    private static void EnsureStack()
+    {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new EvaluationException("The template recursed too deeply");
         }
     }
 

@@ -8,6 +8,7 @@ internal sealed partial class Parser
     /// <summary>Parses statements up to a <c>{% terminator %}</c>, whose <c>{%</c> and name it consumes.</summary>
     private List<Statement> ParseBody(string[] terminators, out string terminator)
     {
+        EnsureStack();
         var body = new List<Statement>();
         while (true)
         {

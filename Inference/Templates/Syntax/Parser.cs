@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Platform.Inference.Templates.Lexing;
 
 namespace Platform.Inference.Templates.Syntax;
@@ -74,6 +75,15 @@ internal sealed partial class Parser
         }
 
         return Advance();
+    }
+
+    /// <summary>Deeply nested templates fail to parse instead of overflowing the stack, which would end the process.</summary>
+    private void EnsureStack()
+    {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw Error(Current, "The template nests too deeply");
+        }
     }
 
     private TemplateSyntaxException Error(Token at, string message) => SourceText.Error(_source, at.Position, message);
