@@ -53,7 +53,7 @@ internal static class Arithmetic
             case BinaryOperator.Greater: return x > y;
             case BinaryOperator.GreaterEqual: return x >= y;
             case BinaryOperator.In or BinaryOperator.NotIn:
-                throw new EvaluationException($"Cannot test whether a number is in a {Values.TypeName(right)}");
+                throw new EvaluationException($"Cannot test whether a number is in {Values.Describe(right)}");
             default:
                 throw new EvaluationException($"Cannot apply '{Operators.Symbol(op)}' to numbers");
         }

@@ -43,7 +43,7 @@ internal static class Conversions
     {
         long l => (object)Math.Abs(l),
         double d => (object)Math.Abs(d),
-        _ => throw new EvaluationException($"Cannot apply filter 'abs' to a {Values.TypeName(operand)}"),
+        _ => throw new EvaluationException($"Cannot apply filter 'abs' to {Values.Describe(operand)}"),
     };
 
     /// <summary><c>round(precision=0, method='common')</c>: Python's rounding (half to even) or <c>ceil</c>/<c>floor</c>.</summary>
@@ -58,7 +58,7 @@ internal static class Conversions
 
         if (operand is not double d)
         {
-            throw new EvaluationException($"Cannot apply filter 'round' to a {Values.TypeName(operand)}");
+            throw new EvaluationException($"Cannot apply filter 'round' to {Values.Describe(operand)}");
         }
 
         var digits = (int)Math.Clamp(precision, 0, 15);

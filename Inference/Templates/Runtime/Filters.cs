@@ -47,7 +47,7 @@ internal static partial class Filters
     };
 
     private static EvaluationException Unsupported(string filter, object? operand) =>
-        new($"Cannot apply filter '{filter}' to a {Values.TypeName(operand)}");
+        new($"Cannot apply filter '{filter}' to {Values.Describe(operand)}");
 
     /// <summary>The operand of a string filter; undefined counts as empty, as Jinja prints it.</summary>
     private static string Text(object? operand, string filter) => operand switch

@@ -46,7 +46,7 @@ internal static class Globals
         {
             long l => l,
             bool b => b ? 1L : 0L,
-            _ => throw new EvaluationException($"range() needs integers, not a {Values.TypeName(value)}"),
+            _ => throw new EvaluationException($"range() needs integers, not {Values.Describe(value)}"),
         }).ToArray();
         var (start, stop, step) = bounds.Length switch
         {

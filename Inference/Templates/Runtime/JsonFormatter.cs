@@ -70,7 +70,7 @@ internal static class JsonFormatter
                 WriteContainer(text, '{', '}', ns.Attributes.Count, Entries(ns.Attributes, options), options, depth);
                 break;
             default:
-                throw new EvaluationException($"Cannot convert a {Values.TypeName(value)} to JSON");
+                throw new EvaluationException($"Cannot convert {Values.Describe(value)} to JSON");
         }
     }
 

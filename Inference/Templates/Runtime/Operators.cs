@@ -63,7 +63,7 @@ internal static class Operators
                 return Compare(op, string.CompareOrdinal(a, b));
         }
 
-        throw new EvaluationException($"Cannot apply '{Symbol(op)}' to a {Values.TypeName(left)} and a {Values.TypeName(right)}");
+        throw new EvaluationException($"Cannot apply '{Symbol(op)}' to {Values.Describe(left)} and {Values.Describe(right)}");
     }
 
     public static bool Compare(BinaryOperator op, int order) => op switch
@@ -81,7 +81,7 @@ internal static class Operators
         (string text, string s) => s.Contains(text, StringComparison.Ordinal),
         (string key, IReadOnlyDictionary<string, object?> map) => map.ContainsKey(key),
         (_, Undefined) => false,
-        _ => throw new EvaluationException($"Cannot test whether a {Values.TypeName(item)} is in a {Values.TypeName(container)}"),
+        _ => throw new EvaluationException($"Cannot test whether {Values.Describe(item)} is in {Values.Describe(container)}"),
     };
 
     private static string Repeat(string text, long count)

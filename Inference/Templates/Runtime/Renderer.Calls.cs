@@ -49,7 +49,7 @@ internal sealed partial class Renderer
 
         return callee is TemplateCallable function
             ? function.Invoke(this, EvaluateArguments(call.Arguments, scope))
-            : throw new EvaluationException($"Cannot call a {Values.TypeName(callee)}");
+            : throw new EvaluationException($"Cannot call {Values.Describe(callee)}");
     }
 
     private string CallWithCaller(CallBlockStatement block, Scope scope)

@@ -114,7 +114,7 @@ internal sealed partial class Renderer
             (_, long l) => (object)(sign * l),
             (_, double d) => (object)(sign * d),
             (_, bool b) => (object)(sign * (b ? 1L : 0L)),
-            _ => throw new EvaluationException($"Cannot apply unary '{(sign < 0 ? "-" : "+")}' to a {Values.TypeName(operand)}"),
+            _ => throw new EvaluationException($"Cannot apply unary '{(sign < 0 ? "-" : "+")}' to {Values.Describe(operand)}"),
         };
     }
 }

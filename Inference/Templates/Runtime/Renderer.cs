@@ -181,7 +181,7 @@ internal sealed partial class Renderer(string source, TimeProvider clock)
             case UnpackTarget unpack:
                 if (value is not IReadOnlyList<object?> items)
                 {
-                    throw new EvaluationException($"Cannot unpack a {Values.TypeName(value)}");
+                    throw new EvaluationException($"Cannot unpack {Values.Describe(value)}");
                 }
 
                 if (items.Count != unpack.Names.Count)

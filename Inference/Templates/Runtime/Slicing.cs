@@ -19,7 +19,7 @@ internal static class Slicing
                 var characters = Values.Characters(s);
                 return string.Concat(Select(characters.Length, Bound(start, "start"), Bound(stop, "stop"), stepValue, i => characters[i]));
             default:
-                throw new EvaluationException($"Cannot slice a {Values.TypeName(target)}");
+                throw new EvaluationException($"Cannot slice {Values.Describe(target)}");
         }
     }
 

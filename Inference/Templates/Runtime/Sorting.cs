@@ -67,7 +67,7 @@ internal static class Sorting
                     ? Math.Sign(string.CompareOrdinal(x, y))
                     : Math.Sign(string.CompareOrdinal(x.ToLowerInvariant(), y.ToLowerInvariant()));
             default:
-                throw new EvaluationException($"Cannot compare a {Values.TypeName(a)} with a {Values.TypeName(b)}");
+                throw new EvaluationException($"Cannot compare {Values.Describe(a)} with {Values.Describe(b)}");
         }
     }
 }

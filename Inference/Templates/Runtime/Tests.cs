@@ -45,7 +45,7 @@ internal static class Tests
     private static bool Unchanged(string original, string converted) => string.Equals(original, converted, StringComparison.Ordinal);
 
     private static long Integer(object? value, string test) =>
-        value as long? ?? throw new EvaluationException($"Cannot apply test '{test}' to a {Values.TypeName(value)}");
+        value as long? ?? throw new EvaluationException($"Cannot apply test '{test}' to {Values.Describe(value)}");
 
     private static object? Argument(CallArguments arguments, string test) =>
         arguments.Positional.Count > 0 ? arguments.Positional[0] : throw new EvaluationException($"Test '{test}' needs an argument");

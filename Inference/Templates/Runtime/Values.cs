@@ -42,6 +42,15 @@ internal static class Values
         _ => value.GetType().Name,
     };
 
+    /// <summary>The kind of a value for error messages, with its article: "an integer", "a list", "none".</summary>
+    public static string Describe(object? value) => value switch
+    {
+        null => "none",
+        Undefined => "an undefined value",
+        long => "an integer",
+        _ => "a " + TypeName(value),
+    };
+
     /// <summary>Maps a caller-supplied value to the runtime model (ints widen to long, JSON elements convert).</summary>
     public static object? Normalize(object? value) => value switch
     {
@@ -132,7 +141,7 @@ internal static class Values
             case IReadOnlyDictionary<string, object?> or Namespace:
                 return key is string name
                     ? GetAttribute(target, name)
-                    : throw new EvaluationException($"Cannot look up a {TypeName(key)} key in a {TypeName(target)}: keys are strings");
+                    : throw new EvaluationException($"Cannot look up {Describe(key)} key in {Describe(target)}: keys are strings");
             case IReadOnlyList<object?> or string when key is string property:
                 return GetAttribute(target, property);
             case IReadOnlyList<object?> list when key is long index:
@@ -142,7 +151,7 @@ internal static class Values
                 index = index < 0 ? index + s.Length : index;
                 return index >= 0 && index < s.Length ? s[(int)index].ToString() : Undefined.Value;
             case IReadOnlyList<object?> or string:
-                throw new EvaluationException($"Cannot index a {TypeName(target)} with a {TypeName(key)}");
+                throw new EvaluationException($"Cannot index {Describe(target)} with {Describe(key)}");
             default:
                 return Undefined.Value;
         }
@@ -155,7 +164,7 @@ internal static class Values
         IReadOnlyDictionary<string, object?> map => [.. map.Keys],
         string s => Characters(s),
         Undefined => [],
-        _ => throw new EvaluationException($"Cannot iterate over a {TypeName(value)}"),
+        _ => throw new EvaluationException($"Cannot iterate over {Describe(value)}"),
     };
 
     /// <summary>A string's code points as strings; a lone surrogate stays one item, as JavaScript's <c>Array.from</c> keeps it.</summary>
