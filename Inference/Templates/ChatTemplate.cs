@@ -27,9 +27,6 @@ public sealed class ChatTemplate
     /// <summary>The template for models that ship none: standard ChatML.</summary>
     public static ChatTemplate ChatMl { get; } = Parse(ChatMlSource);
 
-    /// <summary>The template text this instance was parsed from.</summary>
-    public string Source => _source;
-
     /// <exception cref="TemplateSyntaxException">The template does not parse; the message gives the line and column.</exception>
     public static ChatTemplate Parse(string source)
     {

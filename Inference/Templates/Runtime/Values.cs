@@ -25,8 +25,6 @@ internal static class Values
         _ => true,
     };
 
-    public static bool IsNumber(object? value) => value is long or double;
-
     public static string TypeName(object? value) => value switch
     {
         null => "none",
