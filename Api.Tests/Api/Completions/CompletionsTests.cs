@@ -58,11 +58,15 @@ public sealed class CompletionsTests(ApiFixture api)
         // The official schema has no separate chunk type for legacy completions and declares finish_reason
         // non-nullable, yet a chunk mid-stream has no finish reason yet: OpenAI's API sends null there, and so
         // do we. That one field is the only relaxation; everything else of every chunk is checked.
-        Assert.All(events.SkipLast(1), e => Assert.Empty(OpenAiSchemas.Official.Validate("CreateCompletionResponse", e)
-            .Where(error => !(error.StartsWith("$.choices[0].finish_reason:", StringComparison.Ordinal) && error.EndsWith("found null", StringComparison.Ordinal)))));
+        static bool MidStreamFinishReason(string error) =>
+            error.StartsWith("$.choices[0].finish_reason:", StringComparison.Ordinal) && error.EndsWith("found null", StringComparison.Ordinal);
+        var errors = events.SkipLast(1).SelectMany(e => OpenAiSchemas.Official.Validate("CreateCompletionResponse", e)).Where(e => !MidStreamFinishReason(e)).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
         var text = string.Concat(chunks.Where(c => c.GetProperty("choices").GetArrayLength() > 0).Select(c => c.GetProperty("choices")[0].GetProperty("text").GetString()));
         Assert.Equal(plainBody.RootElement.GetProperty("choices")[0].GetProperty("text").GetString(), text);
-        Assert.Equal(9, chunks[^1].GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+        Assert.Equal(
+            plainBody.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32(),
+            chunks[^1].GetProperty("usage").GetProperty("completion_tokens").GetInt32());
     }
 
     [Fact]
