@@ -21,6 +21,7 @@ public sealed partial class DeviceWorker : IDisposable
     private readonly HashSet<int> _eosIds;
     private int _active;
     private long _kvTokens;
+    private long _generatedTokens;
 
     internal DeviceWorker(ModelConfig config, DecoderRunner runner, int deviceId, int capacity, ILogger logger)
     {
@@ -46,6 +47,9 @@ public sealed partial class DeviceWorker : IDisposable
     public int Active => Volatile.Read(ref _active);
 
     public int FreeCapacity => Capacity - Active;
+
+    /// <summary>Tokens generated here since start-up.</summary>
+    public long GeneratedTokens => Interlocked.Read(ref _generatedTokens);
 
     /// <summary>Positions held in the KV caches of the sequences running here.</summary>
     public long KvTokens => Interlocked.Read(ref _kvTokens);
@@ -189,6 +193,7 @@ public sealed partial class DeviceWorker : IDisposable
             }
 
             Interlocked.Add(ref _kvTokens, sequence.Cache.Length - before);
+            Interlocked.Increment(ref _generatedTokens);
             sequence.Generated++;
             var options = sequence.Request.Options;
             FinishReason? finish =
