@@ -92,7 +92,7 @@ internal sealed class HttpBenchmark(IReadOnlyDictionary<string, string> models)
 
         return
         [
-            new BenchRow($"http {model}", "time to first token p50 (22-token prompt, streamed)", Percentile(firstTokens, 0.5), "ms"),
+            new BenchRow($"http {model}", "time to first token p50 (88-character prompt, streamed)", Percentile(firstTokens, 0.5), "ms"),
             new BenchRow($"http {model}", "time to first token p99", Percentile(firstTokens, 0.99), "ms"),
             new BenchRow($"http {model}", "inter-token latency p50", Percentile(gaps, 0.5), "ms"),
             new BenchRow($"http {model}", "inter-token latency p99", Percentile(gaps, 0.99), "ms"),
