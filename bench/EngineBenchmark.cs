@@ -135,7 +135,7 @@ internal sealed class EngineBenchmark(OrtRuntime runtime, string label, string m
                 names.AddRange(signature.PastNames);
                 inputs.AddRange(past);
                 var outputs = session.Run(names.ToArray(), inputs.ToArray(), [signature.Logits, .. signature.PresentNames]);
-                token = LastRowArgMax(outputs[0], signature.VocabularySize, logits);
+                token = LastRowArgMax(outputs[0], signature.VocabularySize);
                 outputs[0].Dispose();
                 for (var i = 0; i < inputs.Count; i++)
                 {
@@ -159,16 +159,12 @@ internal sealed class EngineBenchmark(OrtRuntime runtime, string label, string m
         }
     }
 
-    private static int LastRowArgMax(OrtTensor logits, int vocabulary, float[] row)
+    private static int LastRowArgMax(OrtTensor logits, int vocabulary)
     {
         var offset = (int)(logits.ElementCount / vocabulary - 1) * vocabulary;
-        if (logits.ElementType == TensorElementType.Float16)
-        {
-            LogitsMath.ToSingle(logits.AsSpan<Half>().Slice(offset, vocabulary), row);
-            return LogitsMath.ArgMax(row);
-        }
-
-        return LogitsMath.ArgMax(logits.AsSpan<float>().Slice(offset, vocabulary));
+        return logits.ElementType == TensorElementType.Float16
+            ? LogitsMath.ArgMax(logits.AsSpan<Half>().Slice(offset, vocabulary))
+            : LogitsMath.ArgMax(logits.AsSpan<float>().Slice(offset, vocabulary));
     }
 
     private static OrtTensor Integers(OrtRuntime runtime, TensorElementType type, long[] shape, long value)
