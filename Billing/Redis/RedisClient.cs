@@ -5,6 +5,8 @@ namespace Platform.Billing.Redis;
 /// <summary>
 /// Our RESP2 client: one pipelined connection for commands, shared by every caller, and one for pub/sub, both
 /// opened on first use and reopened after a loss. Thread-safe; create one per process (AddRedis does).
+/// Every await in this folder uses ConfigureAwait(false): under a caller's SynchronizationContext (xunit's, a UI's)
+/// each reply's continuation would otherwise queue on that context; 10,000 pipelined INCRs took 3 s instead of 50 ms.
 /// </summary>
 internal sealed class RedisClient : IRedisClient
 {
@@ -25,8 +27,8 @@ internal sealed class RedisClient : IRedisClient
         ArgumentException.ThrowIfNullOrWhiteSpace(command);
         ArgumentNullException.ThrowIfNull(args);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var connection = await _commands.GetAsync(cancellationToken);
-        return await connection.ExecuteAsync(command, args, cancellationToken);
+        var connection = await _commands.GetAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(command, args, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<RedisValue> EvalAsync(RedisScript script, IReadOnlyList<string> keys, IReadOnlyList<RedisArg> args, CancellationToken cancellationToken = default)
@@ -49,13 +51,13 @@ internal sealed class RedisClient : IRedisClient
 
         try
         {
-            return await ExecuteAsync("EVALSHA", evalArgs, cancellationToken);
+            return await ExecuteAsync("EVALSHA", evalArgs, cancellationToken).ConfigureAwait(false);
         }
         catch (RedisServerException ex) when (ex.ErrorCode == "NOSCRIPT")
         {
             // First use on this server, or its script cache was flushed or lost in a restart.
-            await ExecuteAsync("SCRIPT", ["LOAD", script.Text], cancellationToken);
-            return await ExecuteAsync("EVALSHA", evalArgs, cancellationToken);
+            await ExecuteAsync("SCRIPT", ["LOAD", script.Text], cancellationToken).ConfigureAwait(false);
+            return await ExecuteAsync("EVALSHA", evalArgs, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -69,7 +71,7 @@ internal sealed class RedisClient : IRedisClient
     {
         ArgumentException.ThrowIfNullOrEmpty(channel);
         ArgumentNullException.ThrowIfNull(message);
-        var reply = await ExecuteAsync("PUBLISH", [channel, message], cancellationToken);
+        var reply = await ExecuteAsync("PUBLISH", [channel, message], cancellationToken).ConfigureAwait(false);
         return reply.AsInt64();
     }
 
@@ -80,7 +82,7 @@ internal sealed class RedisClient : IRedisClient
             return;
         }
 
-        await _subscriber.DisposeAsync();
-        await _commands.DisposeAsync();
+        await _subscriber.DisposeAsync().ConfigureAwait(false);
+        await _commands.DisposeAsync().ConfigureAwait(false);
     }
 }

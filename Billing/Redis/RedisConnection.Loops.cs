@@ -16,7 +16,7 @@ internal sealed partial class RedisConnection
         try
         {
             var queue = _outgoing.Reader;
-            while (await queue.WaitToReadAsync())
+            while (await queue.WaitToReadAsync().ConfigureAwait(false))
             {
                 while (queue.TryRead(out var command))
                 {
@@ -28,11 +28,11 @@ internal sealed partial class RedisConnection
                     new RespWriter(_output).WriteCommand(command.Command, command.Args);
                     if (_output.UnflushedBytes >= FlushThreshold)
                     {
-                        await FlushAsync();
+                        await FlushAsync().ConfigureAwait(false);
                     }
                 }
 
-                await FlushAsync();
+                await FlushAsync().ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or RedisException)
@@ -41,7 +41,7 @@ internal sealed partial class RedisConnection
         }
         finally
         {
-            await _output.CompleteAsync();
+            await _output.CompleteAsync().ConfigureAwait(false);
         }
     }
 
@@ -68,7 +68,7 @@ internal sealed partial class RedisConnection
 
     private async ValueTask FlushAsync()
     {
-        var result = await _output.FlushAsync();
+        var result = await _output.FlushAsync().ConfigureAwait(false);
         if (result.IsCompleted)
         {
             throw new RedisConnectionException($"The connection to Redis at {_configuration.Endpoint} is closed.");
@@ -83,14 +83,14 @@ internal sealed partial class RedisConnection
         {
             while (true)
             {
-                var result = await _input.ReadAsync();
+                var result = await _input.ReadAsync().ConfigureAwait(false);
                 var buffer = result.Buffer;
                 while (TryParse(ref buffer, out var reply))
                 {
                     if (_onPush is not null && IsPushMessage(reply))
                     {
                         // Waits when the subscriber's queue is full: back-pressure onto the socket.
-                        await _onPush(reply);
+                        await _onPush(reply).ConfigureAwait(false);
                     }
                     else
                     {
@@ -112,7 +112,7 @@ internal sealed partial class RedisConnection
         }
 
         Fault(reason);
-        await _input.CompleteAsync();
+        await _input.CompleteAsync().ConfigureAwait(false);
     }
 
     private static bool TryParse(ref ReadOnlySequence<byte> buffer, out RedisValue reply)

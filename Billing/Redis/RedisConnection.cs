@@ -70,9 +70,9 @@ internal sealed partial class RedisConnection : IAsyncDisposable
         var opened = false;
         try
         {
-            await socket.ConnectAsync(configuration.Host, configuration.Port, linked.Token);
+            await socket.ConnectAsync(configuration.Host, configuration.Port, linked.Token).ConfigureAwait(false);
             connection = new RedisConnection(socket, configuration, time, onPush);
-            await connection.HandshakeAsync(linked.Token);
+            await connection.HandshakeAsync(linked.Token).ConfigureAwait(false);
             opened = true;
             return connection;
         }
@@ -91,7 +91,7 @@ internal sealed partial class RedisConnection : IAsyncDisposable
             {
                 if (connection is not null)
                 {
-                    await connection.DisposeAsync();
+                    await connection.DisposeAsync().ConfigureAwait(false);
                 }
                 else
                 {
@@ -102,61 +102,65 @@ internal sealed partial class RedisConnection : IAsyncDisposable
     }
 
     /// <summary>Sends one command and waits up to syncTimeout for its reply.</summary>
-    public Task<RedisValue> ExecuteAsync(string command, IReadOnlyList<RedisArg> args, CancellationToken cancellationToken)
+    public Task<RedisValue> ExecuteAsync(string command, IReadOnlyList<RedisArg> args, CancellationToken cancellationToken) =>
+        ExecuteAsync(command, args, _configuration.SyncTimeout, cancellationToken);
+
+    private Task<RedisValue> ExecuteAsync(string command, IReadOnlyList<RedisArg> args, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var pending = new PendingCommand(command, args);
         if (_outgoing.Writer.TryWrite(pending))
         {
-            return AwaitReplyAsync(pending, cancellationToken);
+            return AwaitReplyAsync(pending, timeout, cancellationToken);
         }
 
         return Volatile.Read(ref _fault) is { } fault
             ? Task.FromException<RedisValue>(new RedisConnectionException($"{command} failed: {fault.Message}", fault))
-            : EnqueueSlowAsync(pending, cancellationToken);
+            : EnqueueSlowAsync(pending, timeout, cancellationToken);
     }
 
     /// <summary>Fails what is queued and in flight, closes the socket and waits for both loops to end.</summary>
     public async ValueTask DisposeAsync()
     {
         Fault(new RedisConnectionException($"The connection to Redis at {_configuration.Endpoint} was closed by this client."));
-        await Task.WhenAll(_writeLoop, _readLoop);
+        await Task.WhenAll(_writeLoop, _readLoop).ConfigureAwait(false);
     }
 
     private async Task HandshakeAsync(CancellationToken cancellationToken)
     {
-        // Sent together: one round trip however many there are.
+        // Sent together: one round trip however many there are. Bounded by connectTimeout (the token), not syncTimeout.
+        var timeout = _configuration.ConnectTimeout;
         var replies = new List<Task<RedisValue>>(4);
         if (_configuration.Password is { } password)
         {
-            replies.Add(ExecuteAsync("AUTH", _configuration.User is { } user ? [user, password] : [password], cancellationToken));
+            replies.Add(ExecuteAsync("AUTH", _configuration.User is { } user ? [user, password] : [password], timeout, cancellationToken));
         }
 
         if (_configuration.Database != 0)
         {
-            replies.Add(ExecuteAsync("SELECT", [_configuration.Database], cancellationToken));
+            replies.Add(ExecuteAsync("SELECT", [_configuration.Database], timeout, cancellationToken));
         }
 
         if (_configuration.ClientName is { } name)
         {
-            replies.Add(ExecuteAsync("CLIENT", ["SETNAME", name], cancellationToken));
+            replies.Add(ExecuteAsync("CLIENT", ["SETNAME", name], timeout, cancellationToken));
         }
 
         // Proves a Redis is listening, not merely something that accepts TCP.
-        replies.Add(ExecuteAsync("PING", [], cancellationToken));
-        await Task.WhenAll(replies);
+        replies.Add(ExecuteAsync("PING", [], timeout, cancellationToken));
+        await Task.WhenAll(replies).ConfigureAwait(false);
     }
 
-    private async Task<RedisValue> AwaitReplyAsync(PendingCommand pending, CancellationToken cancellationToken)
+    private async Task<RedisValue> AwaitReplyAsync(PendingCommand pending, TimeSpan timeout, CancellationToken cancellationToken)
     {
         try
         {
-            return await pending.Task.WaitAsync(_configuration.SyncTimeout, _time, cancellationToken);
+            return await pending.Task.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
             pending.Abandon();
             throw new RedisTimeoutException(
-                $"{pending.Command} got no reply from Redis at {_configuration.Endpoint} within {_configuration.SyncTimeout.TotalMilliseconds} ms.");
+                $"{pending.Command} got no reply from Redis at {_configuration.Endpoint} within {timeout.TotalMilliseconds} ms.");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -165,13 +169,13 @@ internal sealed partial class RedisConnection : IAsyncDisposable
         }
     }
 
-    private async Task<RedisValue> EnqueueSlowAsync(PendingCommand pending, CancellationToken cancellationToken)
+    private async Task<RedisValue> EnqueueSlowAsync(PendingCommand pending, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(_configuration.SyncTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var queueTimeout = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, queueTimeout.Token);
         try
         {
-            await _outgoing.Writer.WriteAsync(pending, linked.Token);
+            await _outgoing.Writer.WriteAsync(pending, linked.Token).ConfigureAwait(false);
         }
         catch (ChannelClosedException ex)
         {
@@ -181,10 +185,10 @@ internal sealed partial class RedisConnection : IAsyncDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new RedisTimeoutException(
-                $"{pending.Command} could not be queued for Redis at {_configuration.Endpoint} within {_configuration.SyncTimeout.TotalMilliseconds} ms.");
+                $"{pending.Command} could not be queued for Redis at {_configuration.Endpoint} within {timeout.TotalMilliseconds} ms.");
         }
 
-        return await AwaitReplyAsync(pending, cancellationToken);
+        return await AwaitReplyAsync(pending, timeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The first reason wins; later calls do nothing. Safe from any thread.</summary>

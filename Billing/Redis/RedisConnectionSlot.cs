@@ -66,13 +66,13 @@ internal sealed class RedisConnectionSlot : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _gate.WaitAsync();
+        await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
             _disposed = true;
             if (_current is not null)
             {
-                await _current.DisposeAsync();
+                await _current.DisposeAsync().ConfigureAwait(false);
                 _current = null;
             }
         }
@@ -84,7 +84,7 @@ internal sealed class RedisConnectionSlot : IAsyncDisposable
 
     private async Task<RedisConnection> ReconnectAsync(CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -93,7 +93,7 @@ internal sealed class RedisConnectionSlot : IAsyncDisposable
                 return current;
             }
 
-            await ReleaseDeadAsync();
+            await ReleaseDeadAsync().ConfigureAwait(false);
             if (_lastFailure is not null && RetryDelay > TimeSpan.Zero)
             {
                 throw new RedisConnectionException(
@@ -101,7 +101,7 @@ internal sealed class RedisConnectionSlot : IAsyncDisposable
                     _lastFailure);
             }
 
-            return await ConnectAsync(cancellationToken);
+            return await ConnectAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -114,8 +114,8 @@ internal sealed class RedisConnectionSlot : IAsyncDisposable
         if (_current is { } dead)
         {
             _current = null;
-            RedisLog.ConnectionLost(_logger, await dead.Closed, _role, _configuration.Endpoint);
-            await dead.DisposeAsync();
+            RedisLog.ConnectionLost(_logger, await dead.Closed.ConfigureAwait(false), _role, _configuration.Endpoint);
+            await dead.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -124,17 +124,17 @@ internal sealed class RedisConnectionSlot : IAsyncDisposable
         RedisConnection? fresh = null;
         try
         {
-            fresh = await RedisConnection.ConnectAsync(_configuration, _onPush, _time, cancellationToken);
+            fresh = await RedisConnection.ConnectAsync(_configuration, _onPush, _time, cancellationToken).ConfigureAwait(false);
             if (_onConnected is not null)
             {
-                await _onConnected(fresh, cancellationToken);
+                await _onConnected(fresh, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is RedisException or OperationCanceledException)
         {
             if (fresh is not null)
             {
-                await fresh.DisposeAsync();
+                await fresh.DisposeAsync().ConfigureAwait(false);
             }
 
             if (ex is OperationCanceledException)

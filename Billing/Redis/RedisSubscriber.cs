@@ -50,15 +50,15 @@ internal sealed class RedisSubscriber : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(onMessage);
         ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
         var subscription = new RedisSubscription(this, channel, onMessage);
-        await _changes.WaitAsync(cancellationToken);
+        await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (Add(subscription))
             {
                 try
                 {
-                    var connection = await _slot.GetAsync(cancellationToken);
-                    await connection.ExecuteAsync("SUBSCRIBE", [channel], cancellationToken);
+                    var connection = await _slot.GetAsync(cancellationToken).ConfigureAwait(false);
+                    await connection.ExecuteAsync("SUBSCRIBE", [channel], cancellationToken).ConfigureAwait(false);
                 }
                 catch
                 {
@@ -77,14 +77,14 @@ internal sealed class RedisSubscriber : IAsyncDisposable
 
     public async Task UnsubscribeAsync(RedisSubscription subscription)
     {
-        await _changes.WaitAsync();
+        await _changes.WaitAsync().ConfigureAwait(false);
         try
         {
             // A dead connection has forgotten the channel already, and the watcher will not restore it.
             if (Remove(subscription) && _slot.IsConnected && !_stopping.IsCancellationRequested)
             {
-                var connection = await _slot.GetAsync(CancellationToken.None);
-                await connection.ExecuteAsync("UNSUBSCRIBE", [subscription.Channel], CancellationToken.None);
+                var connection = await _slot.GetAsync(CancellationToken.None).ConfigureAwait(false);
+                await connection.ExecuteAsync("UNSUBSCRIBE", [subscription.Channel], CancellationToken.None).ConfigureAwait(false);
             }
         }
         catch (RedisException ex)
@@ -104,11 +104,11 @@ internal sealed class RedisSubscriber : IAsyncDisposable
             return;
         }
 
-        await _stopping.CancelAsync();
+        await _stopping.CancelAsync().ConfigureAwait(false);
         _messages.Writer.TryComplete();
-        await _slot.DisposeAsync();
-        await Volatile.Read(ref _watcher);
-        await _dispatchLoop;
+        await _slot.DisposeAsync().ConfigureAwait(false);
+        await Volatile.Read(ref _watcher).ConfigureAwait(false);
+        await _dispatchLoop.ConfigureAwait(false);
         _stopping.Dispose();
     }
 
@@ -163,7 +163,7 @@ internal sealed class RedisSubscriber : IAsyncDisposable
     private async Task OnConnectedAsync(RedisConnection connection, CancellationToken cancellationToken)
     {
         var channels = SubscribedChannels();
-        await Task.WhenAll(channels.Select(channel => connection.ExecuteAsync("SUBSCRIBE", [channel], cancellationToken)));
+        await Task.WhenAll(channels.Select(channel => connection.ExecuteAsync("SUBSCRIBE", [channel], cancellationToken))).ConfigureAwait(false);
         if (Interlocked.Increment(ref _connections) > 1 && channels.Length > 0)
         {
             RedisLog.SubscriptionsRestored(_logger, _configuration.Endpoint, channels.Length);
@@ -175,17 +175,17 @@ internal sealed class RedisSubscriber : IAsyncDisposable
     /// <summary>Waits for the connection to die, then reconnects (and so re-subscribes) while any channel is wanted.</summary>
     private async Task WatchAsync(RedisConnection connection)
     {
-        await connection.Closed;
+        await connection.Closed.ConfigureAwait(false);
         while (!_stopping.IsCancellationRequested && SubscribedChannels().Length > 0)
         {
             try
             {
-                await Task.Delay(_slot.RetryDelay, _time, _stopping.Token);
-                await _changes.WaitAsync(_stopping.Token);
+                await Task.Delay(_slot.RetryDelay, _time, _stopping.Token).ConfigureAwait(false);
+                await _changes.WaitAsync(_stopping.Token).ConfigureAwait(false);
                 try
                 {
                     // The new connection's OnConnectedAsync starts the next watcher.
-                    await _slot.GetAsync(_stopping.Token);
+                    await _slot.GetAsync(_stopping.Token).ConfigureAwait(false);
                     return;
                 }
                 finally
@@ -219,7 +219,7 @@ internal sealed class RedisSubscriber : IAsyncDisposable
     {
         try
         {
-            await _messages.Writer.WriteAsync(message, _stopping.Token);
+            await _messages.Writer.WriteAsync(message, _stopping.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
         {
@@ -231,11 +231,11 @@ internal sealed class RedisSubscriber : IAsyncDisposable
     {
         try
         {
-            await foreach (var (channel, message) in _messages.Reader.ReadAllAsync(_stopping.Token))
+            await foreach (var (channel, message) in _messages.Reader.ReadAllAsync(_stopping.Token).ConfigureAwait(false))
             {
                 foreach (var subscription in HandlersOf(channel))
                 {
-                    await InvokeAsync(subscription, message);
+                    await InvokeAsync(subscription, message).ConfigureAwait(false);
                 }
             }
         }
@@ -249,7 +249,7 @@ internal sealed class RedisSubscriber : IAsyncDisposable
     {
         try
         {
-            await subscription.OnMessage(subscription.Channel, message);
+            await subscription.OnMessage(subscription.Channel, message).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
