@@ -35,13 +35,19 @@ internal sealed partial class RedisConnection
                 await FlushAsync().ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or RedisException)
+        catch (Exception ex)
         {
+            // Whatever ends the loop, even a bug, must fail the waiting callers rather than leave them to time out.
             Fault(ex);
         }
-        finally
+
+        try
         {
             await _output.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            // Completing flushes what is left, into a socket that may be closed already; nobody waits for it.
         }
     }
 
@@ -106,8 +112,9 @@ internal sealed partial class RedisConnection
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or RedisException)
+        catch (Exception ex)
         {
+            // As in the writer: any end of this loop fails every waiting caller at once.
             reason = ex is RedisException ? ex : new RedisConnectionException($"The connection to Redis at {_configuration.Endpoint} failed: {ex.Message}", ex);
         }
 
