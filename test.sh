@@ -2,6 +2,7 @@
 # Installs and starts what the tests need, then runs every test. Extra arguments go to `dotnet test`
 # (e.g. ./test.sh --filter "FullyQualifiedName~Tokenization").
 source "$(dirname "${BASH_SOURCE[0]}")/scripts/common.sh"
+source "$repo_root/scripts/redis.sh"
 
 require_dotnet
 install_onnxruntime
@@ -10,6 +11,9 @@ cd "$repo_root"
 if [ ! -d "$repo_root/../shared/reference" ] && [ -z "${PLATFORM_SHARED_DIR:-}" ]; then
   log "warning: ../shared (models and reference vectors) is missing; the conformance tests will fail"
 fi
+
+trap stop_test_redis EXIT
+start_test_redis
 
 log "building (Release)"
 dotnet build Platform.sln -c Release -nologo -v quiet -clp:ErrorsOnly
