@@ -2,6 +2,7 @@
 # Installs and starts what the tests need, then runs every test. Extra arguments go to `dotnet test`
 # (e.g. ./test.sh --filter "FullyQualifiedName~Tokenization").
 source "$(dirname "${BASH_SOURCE[0]}")/scripts/common.sh"
+source "$repo_root/scripts/postgres.sh"
 
 require_dotnet
 install_onnxruntime
@@ -13,6 +14,8 @@ fi
 
 log "building (Release)"
 dotnet build Platform.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+
+start_test_postgres
 
 results="$repo_root/.data/test-results"
 rm -rf "$results"
