@@ -136,14 +136,17 @@ stop_embedded_postgres() {
 }
 
 # For ./test.sh: a throwaway cluster in a temporary folder, tuned for speed over durability, deleted on exit.
-# Exports a server-level connection string; each test creates and drops its own database.
+# Exports a server-level connection string; each test creates and drops its own database. The folder is in memory
+# (/dev/shm) where there is one: CREATE DATABASE copies files, and takes ~300 ms on disk here against ~40 ms there.
 start_test_postgres() {
   if [ -n "${PLATFORM_TEST_POSTGRES:-}" ]; then
     log "using the Postgres in PLATFORM_TEST_POSTGRES"
     return
   fi
   require_postgres
-  pg_test_dir="$(mktemp -d "${TMPDIR:-/tmp}/platform-pg-test.XXXXXX")"
+  local base="${TMPDIR:-/tmp}"
+  if [ -d /dev/shm ] && [ -w /dev/shm ]; then base=/dev/shm; fi
+  pg_test_dir="$(mktemp -d "$base/platform-pg-test.XXXXXX")"
   _pg_on_exit stop_test_postgres
   _pg_own_dir "$pg_test_dir"
   _pg_init "$pg_test_dir/data" "$pg_test_dir/password" \

@@ -9,7 +9,7 @@ namespace Platform.Billing.Migrations;
 internal sealed partial record MigrationScript(int Version, string Name, string Sql)
 {
     /// <summary>SHA-256 of the script with line endings normalised, so a checkout with CRLF endings still matches.</summary>
-    public string Checksum { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql.ReplaceLineEndings("\n"))));
+    public string Checksum => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql.ReplaceLineEndings("\n"))));
 
     /// <summary>Reads version and name from a file name such as <c>0001_accounts.sql</c>.</summary>
     public static MigrationScript FromFile(string fileName, string sql)
