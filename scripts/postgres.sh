@@ -67,6 +67,7 @@ _pg_init() {
   local data=$1 password_file=$2
   shift 2
   head -c 18 /dev/urandom | base64 | tr '+/' '-_' | _pg_as_owner tee "$password_file" >/dev/null
+  _pg_as_owner chmod 600 "$password_file"
   _pg_as_owner "$pg_bin/initdb" -D "$data" -U "$pg_superuser" --pwfile="$password_file" \
     --auth-host=scram-sha-256 --auth-local=scram-sha-256 -E UTF8 --locale=C >/dev/null
   printf '%s\n' "listen_addresses = '127.0.0.1'" "unix_socket_directories = ''" "$@" |
