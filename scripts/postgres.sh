@@ -110,10 +110,12 @@ start_embedded_postgres() {
     _pg_init "$data" "$pg_embedded_dir/password"
   fi
 
-  port="$(cat "$pg_embedded_dir/port" 2>/dev/null || true)"
   if _pg_as_owner "$pg_bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-    log "embedded Postgres already running on port $port (left running on exit)"
+    # Left over from a run that was killed: adopt it (line 4 of postmaster.pid is its port).
+    port="$(sed -n 4p "$data/postmaster.pid")"
+    log "embedded Postgres already running on 127.0.0.1:$port; using it"
   else
+    port="$(cat "$pg_embedded_dir/port" 2>/dev/null || true)"
     if [ -z "$port" ] || ! _pg_port_free "$port"; then
       port="$(_pg_free_port)"
       echo "$port" | _pg_as_owner tee "$pg_embedded_dir/port" >/dev/null
@@ -121,8 +123,8 @@ start_embedded_postgres() {
     log "starting embedded Postgres on 127.0.0.1:$port"
     _pg_start "$data" "$port" "$pg_embedded_dir/postgres.log" ||
       { log "Postgres did not start; see $pg_embedded_dir/postgres.log"; exit 1; }
-    _pg_on_exit stop_embedded_postgres
   fi
+  _pg_on_exit stop_embedded_postgres
 
   if [ -z "$(_pg_psql "$port" "$pg_embedded_dir/password" -tAc "SELECT 1 FROM pg_database WHERE datname = 'platform'")" ]; then
     _pg_psql "$port" "$pg_embedded_dir/password" -c 'CREATE DATABASE platform'
