@@ -31,7 +31,14 @@ public sealed class MigrationRunnerTests(ITestOutputHelper output) : IAsyncLifet
 
         var started = Stopwatch.GetTimestamp();
         var applied = await Runner(Database.DataSource).MigrateAsync();
-        output.WriteLine($"migrations on an empty database: {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms");
+        var first = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        await using (var another = await TestDatabase.CreateAsync("platform_migrations"))
+        {
+            started = Stopwatch.GetTimestamp();
+            await Runner(another.DataSource).MigrateAsync();
+            // The first figure includes what the process pays once (JIT, the first connection); the second is the SQL.
+            output.WriteLine($"migrations on an empty database: {first:F0} ms, then {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms on another");
+        }
 
         Assert.Equal(scripts.Select(s => s.Version), applied);
         Assert.Equal([1, 2], applied);
