@@ -3,6 +3,7 @@
 # (e.g. ./test.sh --filter "FullyQualifiedName~Tokenization").
 source "$(dirname "${BASH_SOURCE[0]}")/scripts/common.sh"
 source "$repo_root/scripts/redis.sh"
+source "$repo_root/scripts/postgres.sh"
 
 require_dotnet
 install_onnxruntime
@@ -17,6 +18,8 @@ start_test_redis
 
 log "building (Release)"
 dotnet build Platform.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+
+start_test_postgres
 
 results="$repo_root/.data/test-results"
 rm -rf "$results"

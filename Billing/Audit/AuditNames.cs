@@ -1,0 +1,20 @@
+namespace Platform.Billing.Audit;
+
+/// <summary>The actions recorded in the audit log.</summary>
+public static class AuditActions
+{
+    public const string Create = "create";
+    public const string Update = "update";
+    public const string Revoke = "revoke";
+    public const string Rotate = "rotate";
+}
+
+/// <summary>The entity types recorded in the audit log.</summary>
+public static class AuditEntityTypes
+{
+    public const string Organization = "organization";
+    public const string Project = "project";
+    public const string Tier = "tier";
+    public const string ApiKey = "api_key";
+    public const string ModelPrice = "model_price";
+}
