@@ -14,9 +14,12 @@ namespace Platform.Api.Tests.Inference.Native;
 /// managed heap by less than 1 MiB over the next 10,000 runs. One leaked logits output of tiny-random-llama
 /// (64 KB a run) would be 640 MB; one leaked 80-byte input tensor a run, 0.8 MB of managed heap.
 /// </summary>
-[Collection(OrtTests.Name)]
+[Collection(NativeMemoryTests.Alone)]
 public sealed class NativeMemoryTests(OrtFixture ort, ITestOutputHelper output)
 {
+    /// <summary>Resident memory is per process: the measurement runs with no other test running beside it.</summary>
+    public const string Alone = "Native memory (not parallel)";
+
     private const long ResidentBound = 12L * 1024 * 1024;
     private const long ManagedBound = 1L * 1024 * 1024;
 
@@ -71,3 +74,6 @@ public sealed class NativeMemoryTests(OrtFixture ort, ITestOutputHelper output)
         return (kilobytes * 1024, managed);
     }
 }
+
+[CollectionDefinition(NativeMemoryTests.Alone, DisableParallelization = true)]
+public sealed class NativeMemoryAlone : ICollectionFixture<OrtFixture>;
