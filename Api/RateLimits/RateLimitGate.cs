@@ -1,0 +1,64 @@
+namespace Platform.Api.RateLimits;
+
+/// <summary>
+/// Requests per minute, and tokens per minute and per day, for a project: tokens are admitted at prompt tokens +
+/// max tokens and reconciled with the real count when the request ends, so a short answer gives back what it
+/// did not use.
+/// </summary>
+internal sealed class RateLimitGate(IRateLimitStore store)
+{
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan Day = TimeSpan.FromDays(1);
+
+    public async ValueTask<RateLimitResult> AdmitRequestAsync(ProjectLimits limits, CancellationToken cancellationToken)
+    {
+        var decision = await store.TryTakeAsync(Key(limits, "rpm"), limits.RequestsPerMinute, Minute, 1, cancellationToken);
+        return Result("requests", "requests per min (RPM)", limits.RequestsPerMinute, 1, decision);
+    }
+
+    /// <summary>Reserves <paramref name="tokens"/> against both token limits; a refusal by either takes nothing.</summary>
+    public async ValueTask<RateLimitResult> ReserveTokensAsync(ProjectLimits limits, long tokens, CancellationToken cancellationToken)
+    {
+        var perMinute = await store.TryTakeAsync(Key(limits, "tpm"), limits.TokensPerMinute, Minute, tokens, cancellationToken);
+        var minuteResult = Result("tokens", "tokens per min (TPM)", limits.TokensPerMinute, tokens, perMinute);
+        if (!perMinute.Allowed)
+        {
+            return minuteResult;
+        }
+
+        var perDay = await store.TryTakeAsync(Key(limits, "tpd"), limits.TokensPerDay, Day, tokens, cancellationToken);
+        if (!perDay.Allowed)
+        {
+            await store.AdjustAsync(Key(limits, "tpm"), limits.TokensPerMinute, Minute, tokens, cancellationToken);
+            return Result("tokens", "tokens per day (TPD)", limits.TokensPerDay, tokens, perDay);
+        }
+
+        return minuteResult;
+    }
+
+    /// <summary>Gives back what a request reserved but did not use (or takes what it used beyond its reservation).</summary>
+    public async ValueTask ReconcileAsync(ProjectLimits limits, long reserved, long used, CancellationToken cancellationToken)
+    {
+        var unused = reserved - used;
+        if (unused == 0)
+        {
+            return;
+        }
+
+        await store.AdjustAsync(Key(limits, "tpm"), limits.TokensPerMinute, Minute, unused, cancellationToken);
+        await store.AdjustAsync(Key(limits, "tpd"), limits.TokensPerDay, Day, unused, cancellationToken);
+    }
+
+    private static string Key(ProjectLimits limits, string kind) => $"platform:ratelimit:{limits.ProjectId}:{kind}";
+
+    private static RateLimitResult Result(string type, string name, long limit, long requested, BucketDecision decision)
+    {
+        var remaining = (long)Math.Floor(Math.Max(0, decision.Remaining));
+        var message = decision.Allowed
+            ? null
+            : requested > limit
+                ? $"Request too large: Limit {limit:N0} {name}, Requested {requested:N0}. Reduce the prompt or max_tokens."
+                : $"Rate limit reached on {name}: Limit {limit:N0}, Used {limit - remaining:N0}, Requested {requested:N0}. Please try again in {RateLimitDuration.Format(decision.RetryAfterMs)}.";
+        return new RateLimitResult(decision.Allowed, type, limit, remaining, decision.ResetMs, decision.RetryAfterMs, message);
+    }
+}
