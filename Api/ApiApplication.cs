@@ -1,3 +1,4 @@
+using Platform.Api.Admin;
 using Platform.Api.Auth;
 using Platform.Api.Chat;
 using Platform.Api.Completions;
@@ -48,6 +49,7 @@ public static class ApiApplication
         v1.MapModels();
         v1.MapChatCompletions();
         v1.MapCompletions();
+        app.MapAdmin();
         return app;
     }
 }
