@@ -1,3 +1,5 @@
+using Platform.Api.Admin;
+using Platform.Api.Auth;
 using Platform.Api.Chat;
 using Platform.Api.Completions;
 using Platform.Api.Contract;
@@ -5,6 +7,7 @@ using Platform.Api.Errors;
 using Platform.Api.Health;
 using Platform.Api.Models;
 using Platform.Api.Observability;
+using Platform.Billing;
 using Platform.Inference;
 
 namespace Platform.Api;
@@ -30,17 +33,23 @@ public static class ApiApplication
         builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddInference(builder.Configuration);
+        builder.Services.AddBilling(builder.Configuration);
+        builder.Services.AddApiKeyAuth();
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseOpenAiStatusPages();
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseApiKeys();
         app.UseContractDocs();
         app.MapHealth();
         app.MapContract();
-        app.MapModels();
-        app.MapChatCompletions();
-        app.MapCompletions();
+
+        var v1 = app.MapGroup("/v1").RequireApiKey();
+        v1.MapModels();
+        v1.MapChatCompletions();
+        v1.MapCompletions();
+        app.MapAdmin();
         return app;
     }
 }

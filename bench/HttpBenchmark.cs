@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -6,6 +7,10 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Api;
+using Platform.Billing.Accounts;
+using Platform.Billing.Audit;
+using Platform.Billing.Keys;
+using Platform.Billing.Tiers;
 using Platform.Inference.Engine;
 using Platform.Inference.Models;
 
@@ -13,14 +18,26 @@ namespace Platform.Bench;
 
 /// <summary>
 /// The API as a client sees it, hosted in-process on a real Kestrel loopback port: time to first token and
-/// inter-token latency of one stream, and the per-request overhead of everything outside the engine.
+/// inter-token latency of one stream, and the per-request overhead of everything outside the engine (API-key
+/// authentication included). The app needs its Postgres: <c>PLATFORM_BENCH_POSTGRES</c> (a connection string to a
+/// database the bench may migrate and add a throwaway organization to) or <c>ConnectionStrings__Platform</c>;
+/// without either, these rows are skipped with a message.
 /// </summary>
 internal sealed class HttpBenchmark(IReadOnlyDictionary<string, string> models)
 {
     private const string Prompt = "Once upon a time, in a land far away, there lived a curious engineer who built servers.";
 
+    public const string PostgresVariable = "PLATFORM_BENCH_POSTGRES";
+
     public async Task<IReadOnlyList<BenchRow>> RunAsync()
     {
+        var connection = Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } bench ? bench : Environment.GetEnvironmentVariable("ConnectionStrings__Platform");
+        if (string.IsNullOrWhiteSpace(connection))
+        {
+            Console.WriteLine($"http: skipped - the app needs Postgres for its API keys; set {PostgresVariable} (or ConnectionStrings__Platform) to a connection string to run the HTTP rows.");
+            return [];
+        }
+
         var folder = Path.Combine(Path.GetTempPath(), $"platform-bench-models-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
         foreach (var (name, directory) in models)
@@ -31,7 +48,7 @@ internal sealed class HttpBenchmark(IReadOnlyDictionary<string, string> models)
         await using var app = ApiApplication.Create(
         [
             "--urls", "http://127.0.0.1:0", "--Inference:ModelsDirectory", folder, "--Inference:ExecutionProvider", "cpu",
-            "--Inference:WriteDefaultModel", "false", "--Logging:LogLevel:Default", "Warning",
+            "--Inference:WriteDefaultModel", "false", "--Logging:LogLevel:Default", "Warning", "--ConnectionStrings:Platform", connection,
         ]);
         await app.StartAsync();
         var registry = app.Services.GetRequiredService<ModelRegistry>();
@@ -42,6 +59,8 @@ internal sealed class HttpBenchmark(IReadOnlyDictionary<string, string> models)
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         using var client = new HttpClient { BaseAddress = new Uri(address + "/"), Timeout = TimeSpan.FromMinutes(5) };
+        var key = await BenchKeyAsync(app.Services);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Secret);
         var rows = new List<BenchRow>();
         foreach (var name in models.Keys)
         {
@@ -50,8 +69,18 @@ internal sealed class HttpBenchmark(IReadOnlyDictionary<string, string> models)
 
         // The smallest model, so the engine's own time (and its noise) is as small as it gets.
         rows.Add(await ServerOverheadAsync(client, registry.Models.MinBy(m => new FileInfo(m.Config.DecoderPath).Length)!));
+        await app.Services.GetRequiredService<ApiKeyRepository>().RevokeAsync(key.Key.Id, AuditActor.System);
         await app.StopAsync();
         return rows;
+    }
+
+    /// <summary>An inference key of a throwaway organization on the highest tier, revoked when the bench ends.</summary>
+    private static async Task<CreatedApiKey> BenchKeyAsync(IServiceProvider services)
+    {
+        var organization = await services.GetRequiredService<OrganizationRepository>().CreateAsync($"bench-{Guid.NewGuid():N}", AuditActor.System);
+        var tier = await services.GetRequiredService<TierRepository>().GetByNameAsync("tier-5");
+        var project = await services.GetRequiredService<ProjectRepository>().CreateAsync(organization.Id, "bench", tier.Id, AuditActor.System);
+        return await services.GetRequiredService<ApiKeyRepository>().CreateAsync(new NewApiKey(project.Id, "bench", [ApiKeyScopes.Inference]), AuditActor.System);
     }
 
     private static async Task<IEnumerable<BenchRow>> StreamLatencyAsync(HttpClient client, string model)

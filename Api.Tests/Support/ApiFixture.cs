@@ -1,7 +1,10 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.Billing.Audit;
+using Platform.Billing.Keys;
 using Platform.Inference.Models;
 using Platform.Inference.Synthetic;
 
@@ -9,7 +12,8 @@ namespace Platform.Api.Tests.Support;
 
 /// <summary>
 /// The whole app on a real Kestrel loopback port, serving the two shared models and a small synthetic one
-/// (its byte-level tokenizer takes any text). Shared by the API tests; models load once.
+/// (its byte-level tokenizer takes any text), over a database of its own with a known admin key (PLATFORM_ADMIN_KEY)
+/// and an inference key that <see cref="CreateClient()"/> sends. Shared by the API tests; models load once.
 /// </summary>
 public sealed class ApiFixture : IAsyncLifetime
 {
@@ -17,7 +21,8 @@ public sealed class ApiFixture : IAsyncLifetime
     public const string Gpt2 = "tiny-random-gpt2";
     public const string Synthetic = "tiny-synthetic";
 
-    private readonly WebApplicationFactory<Program> _factory;
+    private WebApplicationFactory<Program>? _factory;
+    private TestDatabase? _database;
 
     public ApiFixture()
     {
@@ -26,26 +31,53 @@ public sealed class ApiFixture : IAsyncLifetime
         Directory.CreateSymbolicLink(Path.Combine(ModelsDirectory, Llama), SharedData.Model(Llama));
         Directory.CreateSymbolicLink(Path.Combine(ModelsDirectory, Gpt2), SharedData.Model(Gpt2));
         SyntheticModelWriter.Write(Path.Combine(ModelsDirectory, Synthetic), SyntheticModelSpec.Tiny(float16: false, seed: 5) with { ContextLength = 512 });
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
-            .UseSetting("Inference:ModelsDirectory", ModelsDirectory)
-            .UseSetting("Inference:ExecutionProvider", "cpu")
-            .UseSetting("Inference:IntraOpThreads", "1")
-            .UseSetting("Api:MaxRequestBodyBytes", "65536"));
-        _factory.UseKestrel(0);
     }
 
     public string ModelsDirectory { get; }
 
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
 
-    public IServiceProvider Services => _factory.Services;
+    public IServiceProvider Services => (_factory ?? throw new InvalidOperationException("The fixture is not started.")).Services;
 
     public ModelRegistry Registry => Services.GetRequiredService<ModelRegistry>();
 
-    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    /// <summary>The bootstrap admin key (admin and inference scopes), given to the app as PLATFORM_ADMIN_KEY.</summary>
+    public string AdminKey { get; } = $"sk-test-admin-{Guid.NewGuid():N}";
+
+    /// <summary>An inference-only key of the default project.</summary>
+    public string InferenceKey { get; private set; } = "";
+
+    /// <summary>The default project the bootstrap made.</summary>
+    public long DefaultProjectId { get; private set; }
+
+    /// <summary>A client that sends <see cref="InferenceKey"/>.</summary>
+    public HttpClient CreateClient() => CreateClient(InferenceKey);
+
+    /// <summary>A client that sends <paramref name="key"/> as a bearer token, or no Authorization header when null.</summary>
+    public HttpClient CreateClient(string? key)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return client;
+    }
+
+    public HttpClient CreateAdminClient() => CreateClient(AdminKey);
 
     public async Task InitializeAsync()
     {
+        _database = await TestDatabase.CreateAsync("platform_api");
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseSetting("Inference:ModelsDirectory", ModelsDirectory)
+            .UseSetting("Inference:ExecutionProvider", "cpu")
+            .UseSetting("Inference:IntraOpThreads", "1")
+            .UseSetting("Api:MaxRequestBodyBytes", "65536")
+            .UseSetting("ConnectionStrings:Platform", _database.ConnectionString)
+            .UseSetting("PLATFORM_ADMIN_KEY", AdminKey));
+        _factory.UseKestrel(0);
         _factory.StartServer();
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal) + "/");
@@ -58,9 +90,25 @@ public sealed class ApiFixture : IAsyncLifetime
         {
             throw new InvalidOperationException($"Expected 3 models, got: {string.Join(", ", Registry.Models.Select(m => m.Name))}; failures: {string.Join("; ", Registry.Failures.Select(f => f.Error))}");
         }
+
+        var keys = Services.GetRequiredService<ApiKeyRepository>();
+        var admin = await keys.FindBySecretAsync(AdminKey) ?? throw new InvalidOperationException("The bootstrap admin key was not stored.");
+        DefaultProjectId = admin.Project.Id;
+        InferenceKey = (await keys.CreateAsync(new NewApiKey(DefaultProjectId, "tests", [ApiKeyScopes.Inference]), AuditActor.System)).Secret;
     }
 
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
 }
 
 [CollectionDefinition(Name)]

@@ -10,7 +10,7 @@ internal static class ChatCompletionsEndpoints
 {
     public static IEndpointRouteBuilder MapChatCompletions(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1/chat/completions", CreateAsync);
+        routes.MapPost("/chat/completions", CreateAsync);
         return routes;
     }
 

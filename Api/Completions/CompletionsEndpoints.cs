@@ -10,7 +10,7 @@ internal static class CompletionsEndpoints
 {
     public static IEndpointRouteBuilder MapCompletions(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1/completions", CreateAsync);
+        routes.MapPost("/completions", CreateAsync);
         return routes;
     }
 

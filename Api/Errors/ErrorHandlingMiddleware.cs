@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Platform.Api.Observability;
+using Platform.Billing;
 
 namespace Platform.Api.Errors;
 
@@ -38,6 +39,7 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
     public static ApiException Translate(Exception exception, HttpContext context) => exception switch
     {
         ApiException api => api,
+        BillingException billing => FromBilling(billing),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new ApiException(
             StatusCodes.Status413PayloadTooLarge, "The request body is larger than this server accepts.", "invalid_request_error", null, "request_too_large"),
         BadHttpRequestException bad => ApiException.InvalidRequest($"The request could not be read: {bad.Message}", null),
@@ -49,6 +51,14 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
             "server_error",
             null,
             null),
+    };
+
+    /// <summary>The data layer's refusals: its messages are written for the caller and name the parameter at fault.</summary>
+    public static ApiException FromBilling(BillingException exception) => exception.Kind switch
+    {
+        BillingErrorKind.NotFound => new ApiException(StatusCodes.Status404NotFound, exception.Message, "invalid_request_error", exception.Parameter, "not_found"),
+        BillingErrorKind.Conflict => new ApiException(StatusCodes.Status409Conflict, exception.Message, "invalid_request_error", exception.Parameter, "conflict"),
+        _ => ApiException.InvalidRequest(exception.Message, exception.Parameter, "invalid_value"),
     };
 
     [LoggerMessage(EventId = 3000, Level = LogLevel.Error, Message = "Unhandled error in request {RequestId}")]

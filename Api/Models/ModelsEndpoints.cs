@@ -9,8 +9,8 @@ internal static class ModelsEndpoints
 {
     public static IEndpointRouteBuilder MapModels(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/v1/models", List);
-        routes.MapGet("/v1/models/{id}", Get);
+        routes.MapGet("/models", List);
+        routes.MapGet("/models/{id}", Get);
         return routes;
     }
 

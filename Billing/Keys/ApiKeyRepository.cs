@@ -16,6 +16,9 @@ public sealed class ApiKeyRepository
     /// <summary><c>last_used_at</c> is only moved when older than this: a busy key must not write on every request.</summary>
     public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
+    /// <summary>Shortest secret <see cref="ImportAsync"/> accepts.</summary>
+    public const int MinImportedSecretLength = 24;
+
     private readonly BillingDatabase _database;
     private readonly ApiKeyGenerator _generator;
 
@@ -41,8 +44,43 @@ public sealed class ApiKeyRepository
                 throw Check.NotFound("project", key.ProjectId, "project_id");
             }
 
-            return await AddAsync(change, key.ProjectId, key.Name, scopes, key.ExpiresAt);
+            return await AddAsync(change, key.ProjectId, key.Name, scopes, key.ExpiresAt, _generator.Generate());
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Stores a key whose secret was chosen outside (an operator's bootstrap key, <c>PLATFORM_ADMIN_KEY</c>): only its
+    /// hash and display form are kept. The secret must look like ours: <c>sk-</c> and at least
+    /// <see cref="MinImportedSecretLength"/> characters without whitespace.
+    /// </summary>
+    public Task<CreatedApiKey> ImportAsync(NewApiKey key, string secret, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        Check.Name(key.Name);
+        var scopes = ValidScopes(key.Scopes);
+        if (secret is null || secret.Length < MinImportedSecretLength || !secret.StartsWith(ApiKeyGenerator.Prefix, StringComparison.Ordinal)
+            || secret.Any(char.IsWhiteSpace))
+        {
+            throw new BillingValidationException(
+                $"An imported key must start with '{ApiKeyGenerator.Prefix}' and have at least {MinImportedSecretLength} characters without whitespace.", "secret");
+        }
+
+        var generated = new GeneratedApiKey(secret, ApiKeyGenerator.Hash(secret), ApiKeyGenerator.DisplayOf(secret));
+        return _database.ChangeAsync(actor, async change =>
+        {
+            if (!await change.Db.Projects.AnyAsync(p => p.Id == key.ProjectId, change.CancellationToken))
+            {
+                throw Check.NotFound("project", key.ProjectId, "project_id");
+            }
+
+            return await AddAsync(change, key.ProjectId, key.Name, scopes, key.ExpiresAt, generated);
+        }, cancellationToken);
+    }
+
+    /// <summary>Whether any key exists at all, revoked ones included (an empty table means a first start).</summary>
+    public async Task<bool> AnyAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await _database.ContextAsync(cancellationToken);
+        return await db.ApiKeys.AnyAsync(cancellationToken);
     }
 
     public async Task<ApiKey> GetAsync(long id, CancellationToken cancellationToken = default)
@@ -105,7 +143,7 @@ public sealed class ApiKeyRepository
                     throw new BillingConflictException($"The key was already rotated; its replacement is key {old.ReplacedBy}.", "id");
             }
 
-            var created = await AddAsync(change, old.ProjectId, old.Name, old.Scopes, old.ExpiresAt);
+            var created = await AddAsync(change, old.ProjectId, old.Name, old.Scopes, old.ExpiresAt, _generator.Generate());
             var before = old.ToApiKey();
             old.ReplacedBy = created.Key.Id;
             old.GraceUntil = change.Now + grace;
@@ -146,9 +184,9 @@ public sealed class ApiKeyRepository
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), cancellationToken);
     }
 
-    private async Task<CreatedApiKey> AddAsync(AdminChange change, long projectId, string name, string[] scopes, DateTimeOffset? expiresAt)
+    private static async Task<CreatedApiKey> AddAsync(
+        AdminChange change, long projectId, string name, string[] scopes, DateTimeOffset? expiresAt, GeneratedApiKey secret)
     {
-        var secret = _generator.Generate();
         var row = new ApiKeyRow
         {
             ProjectId = projectId,

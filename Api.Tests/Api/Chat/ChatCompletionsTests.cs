@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -102,6 +103,7 @@ public sealed class ChatCompletionsTests(ApiFixture api)
 
         // No draining of the unread response on dispose: the connection closes, as a client that goes away does.
         using var client = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = api.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", api.InferenceKey);
         using (var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/chat/completions", UriKind.Relative))
         {
             Content = Json("""{"model":"tiny-random-llama","messages":[{"role":"user","content":"Go on forever"}],"max_tokens":2000,"temperature":0,"stream":true}"""),

@@ -17,7 +17,9 @@ public sealed class HealthEndpointsTests
         var broken = Directory.CreateDirectory(Path.Combine(models, "broken"));
         File.WriteAllText(Path.Combine(broken.FullName, "genai_config.json"), "{ not json");
 
+        await using var database = await TestDatabase.CreateAsync("platform_health");
         await using var app = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseSetting("ConnectionStrings:Platform", database.ConnectionString)
             .UseSetting("Inference:ModelsDirectory", models)
             .UseSetting("Inference:ExecutionProvider", "auto")
             .UseSetting("Inference:IntraOpThreads", "1"));
@@ -40,7 +42,9 @@ public sealed class HealthEndpointsTests
     [Fact]
     public async Task Startup_CudaRequiredOnCpuBuild_FailsWithClearMessage()
     {
+        await using var database = await TestDatabase.CreateAsync("platform_health");
         await using var app = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseSetting("ConnectionStrings:Platform", database.ConnectionString)
             .UseSetting("Inference:ModelsDirectory", Path.Combine(Path.GetTempPath(), "platform-tests", "no-models"))
             .UseSetting("Inference:WriteDefaultModel", "false")
             .UseSetting("Inference:ExecutionProvider", "cuda"));

@@ -12,7 +12,7 @@ namespace Platform.Api.Tests.Api.Sdk;
 [Collection(ApiTests.Name)]
 public sealed class OpenAiSdkTests(ApiFixture api)
 {
-    private OpenAIClient Client() => new(new ApiKeyCredential("sk-test"), new OpenAIClientOptions { Endpoint = new Uri(api.BaseAddress, "v1"), RetryPolicy = new ClientRetryPolicy(0) });
+    private OpenAIClient Client() => new(new ApiKeyCredential(api.InferenceKey), new OpenAIClientOptions { Endpoint = new Uri(api.BaseAddress, "v1"), RetryPolicy = new ClientRetryPolicy(0) });
 
     [Fact]
     public async Task Chat_Plain_ReturnsTextFinishReasonAndUsage()
