@@ -7,6 +7,7 @@ using Platform.Api.Errors;
 using Platform.Api.Health;
 using Platform.Api.Models;
 using Platform.Api.Observability;
+using Platform.Api.RateLimits;
 using Platform.Billing;
 using Platform.Inference;
 
@@ -35,6 +36,7 @@ public static class ApiApplication
         builder.Services.AddInference(builder.Configuration);
         builder.Services.AddBilling(builder.Configuration);
         builder.Services.AddApiKeyAuth();
+        builder.Services.AddTierLimits(builder.Configuration);
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
@@ -45,7 +47,7 @@ public static class ApiApplication
         app.MapHealth();
         app.MapContract();
 
-        var v1 = app.MapGroup("/v1").RequireApiKey();
+        var v1 = app.MapGroup("/v1").RequireApiKey().RequireTierLimits();
         v1.MapModels();
         v1.MapChatCompletions();
         v1.MapCompletions();

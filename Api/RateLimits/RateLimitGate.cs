@@ -16,6 +16,13 @@ internal sealed class RateLimitGate(IRateLimitStore store)
         return Result("requests", "requests per min (RPM)", limits.RequestsPerMinute, 1, decision);
     }
 
+    /// <summary>The tokens-per-minute bucket as it stands, taking nothing: for the headers of requests that reserve no tokens yet.</summary>
+    public async ValueTask<RateLimitResult> PeekTokensAsync(ProjectLimits limits, CancellationToken cancellationToken)
+    {
+        var decision = await store.TryTakeAsync(Key(limits, "tpm"), limits.TokensPerMinute, Minute, 0, cancellationToken);
+        return Result("tokens", "tokens per min (TPM)", limits.TokensPerMinute, 0, decision);
+    }
+
     /// <summary>Reserves <paramref name="tokens"/> against both token limits; a refusal by either takes nothing.</summary>
     public async ValueTask<RateLimitResult> ReserveTokensAsync(ProjectLimits limits, long tokens, CancellationToken cancellationToken)
     {

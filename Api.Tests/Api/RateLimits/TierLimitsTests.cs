@@ -1,0 +1,49 @@
+using System.Text.Json;
+using Platform.Api.Tests.Support;
+
+namespace Platform.Api.Tests.Api.RateLimits;
+
+[Collection(ApiTests.Name)]
+public sealed class TierLimitsTests(ApiFixture api)
+{
+    [Fact]
+    public async Task V1_EveryResponse_CarriesOpenAisRateLimitHeaders()
+    {
+        using var client = api.CreateClient();
+        using var response = await client.GetAsync(new Uri("/v1/models", UriKind.Relative));
+
+        foreach (var header in new[] { "limit-requests", "remaining-requests", "reset-requests", "limit-tokens", "remaining-tokens", "reset-tokens" })
+        {
+            Assert.True(response.Headers.Contains($"x-ratelimit-{header}"), $"x-ratelimit-{header} is missing");
+        }
+    }
+
+    [Fact]
+    public async Task V1_OverTheTiersRpm_429WithRetryHeadersAndOpenAiError()
+    {
+        var tier = (await api.AdminOkAsync("POST", "/admin/tiers",
+            $$"""{"name":"{{$"rpm2-{Guid.NewGuid():N}"[..20]}}","requests_per_minute":2,"tokens_per_minute":1000,"tokens_per_day":5000,"max_concurrent_requests":2}""")).Str("id");
+        var org = (await api.AdminOkAsync("POST", "/admin/organizations", $$"""{"name":"{{ApiCalls.Unique("rl")}}"}""")).Str("id");
+        var project = (await api.AdminOkAsync("POST", $"/admin/organizations/{org}/projects", $$"""{"name":"p","tier_id":"{{tier}}"}""")).Str("id");
+        var secret = (await api.AdminOkAsync("POST", $"/admin/projects/{project}/api_keys", """{"name":"k"}""")).Str("value");
+        using var client = api.CreateClient(secret);
+
+        using var first = await client.GetAsync(new Uri("/v1/models", UriKind.Relative));
+        using var second = await client.GetAsync(new Uri("/v1/models", UriKind.Relative));
+        using var third = await client.GetAsync(new Uri("/v1/models", UriKind.Relative));
+
+        Assert.Equal(200, (int)first.StatusCode);
+        Assert.Equal("2", first.Headers.GetValues("x-ratelimit-limit-requests").Single());
+        Assert.Equal("1", first.Headers.GetValues("x-ratelimit-remaining-requests").Single());
+        Assert.Equal(200, (int)second.StatusCode);
+        Assert.Equal(429, (int)third.StatusCode);
+        Assert.InRange(int.Parse(third.Headers.GetValues("retry-after-ms").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 30_000);
+        Assert.NotNull(third.Headers.RetryAfter);
+        using var body = JsonDocument.Parse(await third.Content.ReadAsStringAsync());
+        var error = body.RootElement.GetProperty("error");
+        Assert.Equal("requests", error.Str("type"));
+        Assert.Equal("rate_limit_exceeded", error.Str("code"));
+        Assert.Equal(JsonValueKind.Null, error.GetProperty("param").ValueKind);
+        Assert.Contains("Limit 2", error.Str("message"), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,25 @@
+using System.Collections.Concurrent;
+
+namespace Platform.Api.RateLimits;
+
+/// <summary>Requests in flight per project on this replica, against the tier's maximum.</summary>
+internal sealed class ConcurrencyCounter
+{
+    private readonly ConcurrentDictionary<long, int> _inFlight = new();
+
+    public bool TryEnter(long projectId, int limit)
+    {
+        var now = _inFlight.AddOrUpdate(projectId, 1, (_, count) => count + 1);
+        if (now <= limit)
+        {
+            return true;
+        }
+
+        Exit(projectId);
+        return false;
+    }
+
+    public void Exit(long projectId) => _inFlight.AddOrUpdate(projectId, 0, (_, count) => Math.Max(0, count - 1));
+
+    public int InFlight(long projectId) => _inFlight.GetValueOrDefault(projectId);
+}

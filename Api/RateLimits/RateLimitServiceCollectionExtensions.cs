@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+using Platform.Api.Auth;
+using Platform.Billing.Redis;
+
+namespace Platform.Api.RateLimits;
+
+internal static class RateLimitServiceCollectionExtensions
+{
+    /// <summary>
+    /// Tier limits: in this process, or shared through Redis when <c>Redis:Configuration</c> is set (then key
+    /// revocations are broadcast over Redis too). Without Redis nothing about Redis is required.
+    /// </summary>
+    public static IServiceCollection AddTierLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RateLimitOptions>()
+            .Bind(configuration.GetSection(RateLimitOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<ConcurrencyCounter>();
+        services.AddSingleton<InProcessRateLimitStore>();
+        services.AddSingleton<RateLimitGate>();
+        if (string.IsNullOrWhiteSpace(configuration[$"{RedisOptions.SectionName}:Configuration"]))
+        {
+            services.AddSingleton<IRateLimitStore>(sp => sp.GetRequiredService<InProcessRateLimitStore>());
+            return services;
+        }
+
+        services.AddRedis(configuration);
+        services.AddSingleton(sp => new FallbackRateLimitStore(
+            new RedisRateLimitStore(sp.GetRequiredService<IRedisClient>(), sp.GetRequiredService<TimeProvider>()),
+            sp.GetRequiredService<InProcessRateLimitStore>(),
+            sp.GetRequiredService<IOptions<RateLimitOptions>>().Value.Replicas,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<FallbackRateLimitStore>>()));
+        services.AddSingleton<IRateLimitStore>(sp => sp.GetRequiredService<FallbackRateLimitStore>());
+        services.AddHostedService<ApiKeyInvalidationRelay>();
+        return services;
+    }
+}

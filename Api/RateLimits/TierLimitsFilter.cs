@@ -1,0 +1,94 @@
+using Platform.Api.Auth;
+using Platform.Api.Errors;
+
+namespace Platform.Api.RateLimits;
+
+/// <summary>
+/// Applies the project's tier to each /v1 request: requests per minute (a token bucket shared across replicas
+/// through Redis when configured) and concurrent requests, and puts OpenAI's <c>x-ratelimit-*</c> headers on
+/// every response. A refusal is a 429 with <c>Retry-After</c> and <c>retry-after-ms</c>. Headers are written
+/// when the response starts, so they survive the error handler clearing the response.
+/// </summary>
+internal sealed class TierLimitsFilter(RateLimitGate gate, ConcurrencyCounter concurrency) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var identity = http.GetApiKey().Identity;
+        var tier = identity.Tier.Limits;
+        var limits = new ProjectLimits($"proj_{identity.Project.Id}", tier.RequestsPerMinute, tier.TokensPerMinute, tier.TokensPerDay, tier.MaxConcurrentRequests);
+        var requests = await gate.AdmitRequestAsync(limits, http.RequestAborted);
+        var tokens = await gate.PeekTokensAsync(limits, http.RequestAborted);
+        http.Response.OnStarting(() =>
+        {
+            RateLimitHeaders.Apply(http.Response.Headers, requests, tokens);
+            if (!requests.Allowed)
+            {
+                RateLimitHeaders.ApplyRetry(http.Response.Headers, requests);
+            }
+
+            return Task.CompletedTask;
+        });
+        if (!requests.Allowed)
+        {
+            throw new ApiException(StatusCodes.Status429TooManyRequests, requests.Message!, "requests", null, "rate_limit_exceeded");
+        }
+
+        if (!concurrency.TryEnter(identity.Project.Id, tier.MaxConcurrentRequests))
+        {
+            var refused = requests with { Allowed = false, RetryAfterMs = 1_000 };
+            http.Response.OnStarting(() =>
+            {
+                RateLimitHeaders.ApplyRetry(http.Response.Headers, refused);
+                return Task.CompletedTask;
+            });
+            throw new ApiException(
+                StatusCodes.Status429TooManyRequests,
+                $"Rate limit reached on concurrent requests: Limit {tier.MaxConcurrentRequests}. Please try again when one of your requests has finished.",
+                "requests",
+                null,
+                "rate_limit_exceeded");
+        }
+
+        try
+        {
+            var result = await next(context);
+            if (result is IResult streamed and not IStatusCodeHttpResult)
+            {
+                // A stream runs after the filter returns: hold the concurrency slot until it has been written.
+                return new ReleasingResult(streamed, () => concurrency.Exit(identity.Project.Id));
+            }
+
+            concurrency.Exit(identity.Project.Id);
+            return result;
+        }
+        catch
+        {
+            concurrency.Exit(identity.Project.Id);
+            throw;
+        }
+    }
+
+    private sealed class ReleasingResult(IResult inner, Action release) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            try
+            {
+                await inner.ExecuteAsync(httpContext);
+            }
+            finally
+            {
+                release();
+            }
+        }
+    }
+}
+
+internal static class TierLimitsConventions
+{
+    /// <summary>The tier's limits and OpenAI's rate-limit headers on every endpoint of the group.</summary>
+    public static TBuilder RequireTierLimits<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter<TBuilder, TierLimitsFilter>();
+}
