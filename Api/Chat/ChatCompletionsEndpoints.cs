@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Platform.Api.RateLimits;
 using Platform.Api.Sampling;
 using Platform.Api.Streaming;
 using Platform.Inference.Models;
@@ -25,6 +26,7 @@ internal static class ChatCompletionsEndpoints
             .Select(i => new ChoiceRequest(i, promptIds, sampling.ToOptions(maxTokens, i, request.TopLogprobs)))
             .ToList();
         CompletionRunner.Validate(model, choices, "messages");
+        var reservation = await TokenReservation.ReserveAsync(context, promptIds.Count + ((long)maxTokens * sampling.N));
 
         var response = new ChatResponseBuilder(
             ResponseIds.New("chatcmpl"),
@@ -36,9 +38,26 @@ internal static class ChatCompletionsEndpoints
         var chunks = CompletionRunner.RunAsync(model, choices, sampling.Stop, context.RequestAborted);
         if (sampling.Stream)
         {
-            return new SseResult(writer => response.StreamAsync(writer, chunks, sampling.N, sampling.IncludeUsage, context.RequestAborted));
+            return new SseResult(async writer =>
+            {
+                try
+                {
+                    await response.StreamAsync(writer, chunks, sampling.N, sampling.IncludeUsage, context.RequestAborted);
+                }
+                finally
+                {
+                    await reservation.SettleAsync(promptIds.Count + response.CompletionTokens);
+                }
+            });
         }
 
-        return TypedResults.Json(await response.CollectAsync(chunks, sampling.N), ApiJson.Options);
+        try
+        {
+            return TypedResults.Json(await response.CollectAsync(chunks, sampling.N), ApiJson.Options);
+        }
+        finally
+        {
+            await reservation.SettleAsync(promptIds.Count + response.CompletionTokens);
+        }
     }
 }

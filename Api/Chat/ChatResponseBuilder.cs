@@ -9,17 +9,19 @@ namespace Platform.Api.Chat;
 /// <summary>Turns generated chunks into a chat completion, or into its stream of chunk objects.</summary>
 internal sealed class ChatResponseBuilder(string id, long created, LoadedModel model, string fingerprint, int promptTokens, int? topLogprobs)
 {
+    /// <summary>Tokens generated so far across all choices: the usage, and what the token limits are reconciled with.</summary>
+    public int CompletionTokens { get; private set; }
+
     public async Task<ChatCompletionResponse> CollectAsync(IAsyncEnumerable<(int Choice, TextChunk Chunk)> chunks, int n)
     {
         var texts = Enumerable.Range(0, n).Select(_ => new StringBuilder()).ToArray();
         var logprobs = Enumerable.Range(0, n).Select(_ => new List<ChatTokenLogprob>()).ToArray();
         var finish = new string[n];
-        var completionTokens = 0;
         await foreach (var (choice, chunk) in chunks)
         {
             texts[choice].Append(chunk.Text);
             logprobs[choice].AddRange(Logprobs(chunk));
-            completionTokens += chunk.Tokens.Count;
+            CompletionTokens += chunk.Tokens.Count;
             if (chunk.FinishReason is not null)
             {
                 finish[choice] = CompletionRunner.FinishReasonText(chunk.FinishReason);
@@ -29,12 +31,11 @@ internal sealed class ChatResponseBuilder(string id, long created, LoadedModel m
         var choices = Enumerable.Range(0, n)
             .Select(i => new ChatChoice(i, new ChatMessage("assistant", texts[i].ToString()), topLogprobs is null ? null : new ChatLogprobs(logprobs[i]), finish[i] ?? "stop"))
             .ToList();
-        return new ChatCompletionResponse(id, "chat.completion", created, model.Name, fingerprint, choices, Usage.Of(promptTokens, completionTokens));
+        return new ChatCompletionResponse(id, "chat.completion", created, model.Name, fingerprint, choices, Usage.Of(promptTokens, CompletionTokens));
     }
 
     public async Task StreamAsync(SseWriter writer, IAsyncEnumerable<(int Choice, TextChunk Chunk)> chunks, int n, bool includeUsage, CancellationToken cancellationToken)
     {
-        var completionTokens = 0;
         for (var i = 0; i < n; i++)
         {
             await writer.WriteAsync(Chunk(new ChatChunkChoice(i, new ChatDelta("assistant", string.Empty), null, null)), cancellationToken);
@@ -42,7 +43,7 @@ internal sealed class ChatResponseBuilder(string id, long created, LoadedModel m
 
         await foreach (var (choice, chunk) in chunks.WithCancellation(cancellationToken))
         {
-            completionTokens += chunk.Tokens.Count;
+            CompletionTokens += chunk.Tokens.Count;
             var logprobs = topLogprobs is null ? null : new ChatLogprobs(Logprobs(chunk));
             var finish = chunk.FinishReason is null ? null : CompletionRunner.FinishReasonText(chunk.FinishReason);
             await writer.WriteAsync(Chunk(new ChatChunkChoice(choice, new ChatDelta(Content: chunk.Text), logprobs, finish)), cancellationToken);
@@ -50,7 +51,7 @@ internal sealed class ChatResponseBuilder(string id, long created, LoadedModel m
 
         if (includeUsage)
         {
-            await writer.WriteAsync(Chunk(null, Usage.Of(promptTokens, completionTokens)), cancellationToken);
+            await writer.WriteAsync(Chunk(null, Usage.Of(promptTokens, CompletionTokens)), cancellationToken);
         }
 
         ChatCompletionChunk Chunk(ChatChunkChoice? choice, Usage? usage = null) =>

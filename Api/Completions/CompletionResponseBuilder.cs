@@ -16,6 +16,9 @@ internal sealed class CompletionResponseBuilder(
     int n,
     CompletionRequest request)
 {
+    /// <summary>Tokens generated so far across all choices: the usage, and what the token limits are reconciled with.</summary>
+    public int CompletionTokens { get; private set; }
+
     private int PromptTokens => prompts.Sum(p => p.Ids.Count);
 
     public async Task<CompletionResponse> CollectAsync(IAsyncEnumerable<(int Choice, TextChunk Chunk)> chunks)
@@ -24,19 +27,18 @@ internal sealed class CompletionResponseBuilder(
         var texts = Enumerable.Range(0, count).Select(i => new StringBuilder(request.Echo ? prompts[i / n].Text : string.Empty)).ToArray();
         var logprobs = Enumerable.Range(0, count).Select(_ => new LogprobsBuilder()).ToArray();
         var finish = new string?[count];
-        var completionTokens = 0;
         await foreach (var (choice, chunk) in chunks)
         {
             logprobs[choice].Add(model, chunk, texts[choice].Length);
             texts[choice].Append(chunk.Text);
-            completionTokens += chunk.Tokens.Count;
+            CompletionTokens += chunk.Tokens.Count;
             finish[choice] = chunk.FinishReason is null ? finish[choice] : CompletionRunner.FinishReasonText(chunk.FinishReason);
         }
 
         var choices = Enumerable.Range(0, count)
             .Select(i => new CompletionChoice(texts[i].ToString(), i, request.Logprobs is null ? null : logprobs[i].Build(), finish[i] ?? "stop"))
             .ToList();
-        return new CompletionResponse(id, "text_completion", created, model.Name, fingerprint, choices, Usage.Of(PromptTokens, completionTokens));
+        return new CompletionResponse(id, "text_completion", created, model.Name, fingerprint, choices, Usage.Of(PromptTokens, CompletionTokens));
     }
 
     public async Task StreamAsync(SseWriter writer, IAsyncEnumerable<(int Choice, TextChunk Chunk)> chunks, bool includeUsage, CancellationToken cancellationToken)
@@ -52,10 +54,9 @@ internal sealed class CompletionResponseBuilder(
             }
         }
 
-        var completionTokens = 0;
         await foreach (var (choice, chunk) in chunks.WithCancellation(cancellationToken))
         {
-            completionTokens += chunk.Tokens.Count;
+            CompletionTokens += chunk.Tokens.Count;
             CompletionLogprobs? logprobs = null;
             if (request.Logprobs is not null)
             {
@@ -71,7 +72,7 @@ internal sealed class CompletionResponseBuilder(
 
         if (includeUsage)
         {
-            await writer.WriteAsync(new CompletionResponse(id, "text_completion", created, model.Name, fingerprint, [], Usage.Of(PromptTokens, completionTokens)), cancellationToken);
+            await writer.WriteAsync(new CompletionResponse(id, "text_completion", created, model.Name, fingerprint, [], Usage.Of(PromptTokens, CompletionTokens)), cancellationToken);
         }
 
         CompletionResponse Chunk(CompletionChoice choice) => new(id, "text_completion", created, model.Name, fingerprint, [choice], null);

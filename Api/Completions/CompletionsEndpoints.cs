@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Platform.Api.RateLimits;
 using Platform.Api.Sampling;
 using Platform.Api.Streaming;
 using Platform.Inference.Models;
@@ -31,6 +32,8 @@ internal static class CompletionsEndpoints
         }
 
         CompletionRunner.Validate(model, choices, "prompt");
+        var promptTokens = prompts.Sum(p => p.Ids.Count);
+        var reservation = await TokenReservation.ReserveAsync(context, promptTokens + choices.Sum(c => (long)c.Options.MaxTokens));
         var response = new CompletionResponseBuilder(
             ResponseIds.New("cmpl"),
             time.GetUtcNow().ToUnixTimeSeconds(),
@@ -42,9 +45,26 @@ internal static class CompletionsEndpoints
         var chunks = CompletionRunner.RunAsync(model, choices, sampling.Stop, context.RequestAborted);
         if (sampling.Stream)
         {
-            return new SseResult(writer => response.StreamAsync(writer, chunks, sampling.IncludeUsage, context.RequestAborted));
+            return new SseResult(async writer =>
+            {
+                try
+                {
+                    await response.StreamAsync(writer, chunks, sampling.IncludeUsage, context.RequestAborted);
+                }
+                finally
+                {
+                    await reservation.SettleAsync(promptTokens + response.CompletionTokens);
+                }
+            });
         }
 
-        return TypedResults.Json(await response.CollectAsync(chunks), ApiJson.Options);
+        try
+        {
+            return TypedResults.Json(await response.CollectAsync(chunks), ApiJson.Options);
+        }
+        finally
+        {
+            await reservation.SettleAsync(promptTokens + response.CompletionTokens);
+        }
     }
 }

@@ -18,10 +18,11 @@ internal sealed class TierLimitsFilter(RateLimitGate gate, ConcurrencyCounter co
         var tier = identity.Tier.Limits;
         var limits = new ProjectLimits($"proj_{identity.Project.Id}", tier.RequestsPerMinute, tier.TokensPerMinute, tier.TokensPerDay, tier.MaxConcurrentRequests);
         var requests = await gate.AdmitRequestAsync(limits, http.RequestAborted);
-        var tokens = await gate.PeekTokensAsync(limits, http.RequestAborted);
+        var state = new RateLimitState(limits, requests, await gate.PeekTokensAsync(limits, http.RequestAborted));
+        http.Features.Set(state);
         http.Response.OnStarting(() =>
         {
-            RateLimitHeaders.Apply(http.Response.Headers, requests, tokens);
+            RateLimitHeaders.Apply(http.Response.Headers, state.Requests, state.Tokens);
             if (!requests.Allowed)
             {
                 RateLimitHeaders.ApplyRetry(http.Response.Headers, requests);

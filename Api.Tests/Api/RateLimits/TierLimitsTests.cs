@@ -46,4 +46,35 @@ public sealed class TierLimitsTests(ApiFixture api)
         Assert.Equal(JsonValueKind.Null, error.GetProperty("param").ValueKind);
         Assert.Contains("Limit 2", error.Str("message"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task V1_TokenLimits_AdmittedAtPromptPlusMaxTokensAndReconciled()
+    {
+        var tier = (await api.AdminOkAsync("POST", "/admin/tiers",
+            $$"""{"name":"{{$"tpm-{Guid.NewGuid():N}"[..20]}}","requests_per_minute":100,"tokens_per_minute":300,"tokens_per_day":100000,"max_concurrent_requests":2}""")).Str("id");
+        var org = (await api.AdminOkAsync("POST", "/admin/organizations", $$"""{"name":"{{ApiCalls.Unique("tpm")}}"}""")).Str("id");
+        var project = (await api.AdminOkAsync("POST", $"/admin/organizations/{org}/projects", $$"""{"name":"p","tier_id":"{{tier}}"}""")).Str("id");
+        using var client = api.CreateClient((await api.AdminOkAsync("POST", $"/admin/projects/{project}/api_keys", """{"name":"k"}""")).Str("value"));
+        static StringContent Completion(int maxTokens) => new($$"""{"model":"tiny-synthetic","prompt":"Hello","max_tokens":{{maxTokens}},"temperature":0}""", System.Text.Encoding.UTF8, "application/json");
+
+        using var tooLarge = await client.PostAsync(new Uri("/v1/completions", UriKind.Relative), Completion(400));
+        using var admitted = await client.PostAsync(new Uri("/v1/completions", UriKind.Relative), Completion(100));
+        using var next = await client.GetAsync(new Uri("/v1/models", UriKind.Relative));
+
+        Assert.Equal(429, (int)tooLarge.StatusCode);
+        using (var body = JsonDocument.Parse(await tooLarge.Content.ReadAsStringAsync()))
+        {
+            Assert.Equal("tokens", body.RootElement.GetProperty("error").Str("type"));
+            Assert.Equal("rate_limit_exceeded", body.RootElement.GetProperty("error").Str("code"));
+        }
+
+        Assert.Equal(200, (int)admitted.StatusCode);
+        using var usage = JsonDocument.Parse(await admitted.Content.ReadAsStringAsync());
+        var used = usage.RootElement.GetProperty("usage").GetProperty("total_tokens").GetInt32();
+        static long Remaining(HttpResponseMessage r) => long.Parse(r.Headers.GetValues("x-ratelimit-remaining-tokens").Single(), System.Globalization.CultureInfo.InvariantCulture);
+
+        // While generating, the whole reservation (prompt + 100) was held; afterwards only what was used is gone.
+        Assert.InRange(Remaining(admitted), 0, 300 - 100);
+        Assert.InRange(Remaining(next), 300 - used - 5, 300 - used + 5);
+    }
 }
