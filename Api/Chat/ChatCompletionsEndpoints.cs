@@ -19,7 +19,7 @@ internal static class ChatCompletionsEndpoints
     {
         var request = ChatRequest.Read(await JsonRequest.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, context.RequestAborted), options.Value.MaxChoices);
         var sampling = request.Sampling;
-        var model = CompletionRunner.ResolveModel(registry, sampling.Model);
+        var model = CompletionRunner.ResolveModel(registry, sampling.Model, context);
         var promptIds = ChatPrompt.Build(model, request.Messages);
         var maxTokens = CompletionRunner.MaxTokensFor(model, promptIds.Count, sampling.MaxTokens, "messages");
         var choices = Enumerable.Range(0, sampling.N)

@@ -19,7 +19,7 @@ internal static class CompletionsEndpoints
     {
         var request = CompletionRequest.Read(await JsonRequest.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, context.RequestAborted), options.Value.MaxChoices);
         var sampling = request.Sampling;
-        var model = CompletionRunner.ResolveModel(registry, sampling.Model);
+        var model = CompletionRunner.ResolveModel(registry, sampling.Model, context);
         var prompts = request.Prompts(model.Tokenizer);
         var choices = new List<ChoiceRequest>();
         for (var p = 0; p < prompts.Count; p++)

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Api.Auth;
 using Platform.Api.Errors;
 using Platform.Inference.Models;
 
@@ -14,11 +15,11 @@ internal static class ModelsEndpoints
         return routes;
     }
 
-    internal static JsonHttpResult<ModelList> List(ModelRegistry registry) =>
-        TypedResults.Json(new ModelList("list", [.. registry.Models.Select(Describe)]), ApiJson.Options);
+    internal static JsonHttpResult<ModelList> List(ModelRegistry registry, HttpContext context) =>
+        TypedResults.Json(new ModelList("list", [.. registry.Models.Where(m => context.AllowsModel(m.Name)).Select(Describe)]), ApiJson.Options);
 
-    internal static JsonHttpResult<ModelObject> Get(string id, ModelRegistry registry) =>
-        registry.TryGet(id, out var model) ? TypedResults.Json(Describe(model), ApiJson.Options) : throw ApiException.ModelNotFound(id);
+    internal static JsonHttpResult<ModelObject> Get(string id, ModelRegistry registry, HttpContext context) =>
+        registry.TryGet(id, out var model) && context.AllowsModel(id) ? TypedResults.Json(Describe(model), ApiJson.Options) : throw ApiException.ModelNotFound(id);
 
     private static ModelObject Describe(LoadedModel model) =>
         new(model.Name, "model", new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(model.Config.Directory, GenAiConfigReader.FileName))).ToUnixTimeSeconds(), "platform");

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Platform.Api.Auth;
 using Platform.Api.Errors;
 using Platform.Inference.Engine;
 using Platform.Inference.Models;
@@ -12,8 +13,13 @@ internal sealed record ChoiceRequest(int Index, IReadOnlyList<int> PromptIds, Ge
 /// <summary>What chat and text completions share between parsing a request and writing its response.</summary>
 internal static class CompletionRunner
 {
-    public static LoadedModel ResolveModel(ModelRegistry registry, string name)
+    public static LoadedModel ResolveModel(ModelRegistry registry, string name, HttpContext context)
     {
+        if (!context.AllowsModel(name))
+        {
+            throw ApiException.ModelNotFound(name);
+        }
+
         if (registry.TryGet(name, out var model))
         {
             return model;

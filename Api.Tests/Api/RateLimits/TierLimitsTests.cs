@@ -77,4 +77,27 @@ public sealed class TierLimitsTests(ApiFixture api)
         Assert.InRange(Remaining(admitted), 0, 300 - 100);
         Assert.InRange(Remaining(next), 300 - used - 5, 300 - used + 5);
     }
+
+    [Fact]
+    public async Task V1_TierAllowsSomeModels_OthersDoNotExistForIt()
+    {
+        var tier = (await api.AdminOkAsync("POST", "/admin/tiers",
+            $$"""{"name":"{{$"only-{Guid.NewGuid():N}"[..20]}}","requests_per_minute":100,"tokens_per_minute":100000,"tokens_per_day":1000000,"max_concurrent_requests":2,"allowed_models":["tiny-synthetic"]}""")).Str("id");
+        var org = (await api.AdminOkAsync("POST", "/admin/organizations", $$"""{"name":"{{ApiCalls.Unique("models")}}"}""")).Str("id");
+        var project = (await api.AdminOkAsync("POST", $"/admin/organizations/{org}/projects", $$"""{"name":"p","tier_id":"{{tier}}"}""")).Str("id");
+        using var client = api.CreateClient((await api.AdminOkAsync("POST", $"/admin/projects/{project}/api_keys", """{"name":"k"}""")).Str("value"));
+
+        using var list = JsonDocument.Parse(await client.GetStringAsync(new Uri("/v1/models", UriKind.Relative)));
+        using var other = await client.GetAsync(new Uri("/v1/models/tiny-random-llama", UriKind.Relative));
+        using var chat = await client.PostAsync(new Uri("/v1/chat/completions", UriKind.Relative), new StringContent(
+            """{"model":"tiny-random-llama","messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json"));
+        using var allowed = await client.PostAsync(new Uri("/v1/completions", UriKind.Relative), new StringContent(
+            """{"model":"tiny-synthetic","prompt":"hi","max_tokens":2}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(["tiny-synthetic"], list.RootElement.GetProperty("data").EnumerateArray().Select(m => m.Str("id")));
+        Assert.Equal(404, (int)other.StatusCode);
+        Assert.Equal(404, (int)chat.StatusCode);
+        Assert.Contains("model_not_found", await chat.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(200, (int)allowed.StatusCode);
+    }
 }
