@@ -59,6 +59,26 @@ internal sealed partial class FallbackRateLimitStore(
         await local.AdjustAsync(key, LocalShare(capacity), window, delta, cancellationToken);
     }
 
+    public async ValueTask<long> AddToCounterAsync(string key, long delta, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        if (UseShared())
+        {
+            try
+            {
+                var value = await shared.AddToCounterAsync(key, delta, expiresAt, cancellationToken);
+                Recovered();
+                return value;
+            }
+            catch (RedisException ex)
+            {
+                Degrade(ex);
+            }
+        }
+
+        // A quota is a total, not a rate: locally this replica only knows its own part of it.
+        return await local.AddToCounterAsync(key, delta, expiresAt, cancellationToken);
+    }
+
     private double LocalShare(double capacity) => Math.Max(1, Math.Floor(capacity / Math.Max(1, replicas)));
 
     private bool UseShared() => !IsDegraded || time.GetUtcNow().ToUnixTimeMilliseconds() >= Interlocked.Read(ref _degradedUntilMs);

@@ -11,4 +11,7 @@ internal interface IRateLimitStore
 
     /// <summary>Adds <paramref name="delta"/> (negative takes) without refusing: for reconciling a reservation with what was used.</summary>
     ValueTask AdjustAsync(string key, double capacity, TimeSpan window, double delta, CancellationToken cancellationToken);
+
+    /// <summary>Adds <paramref name="delta"/> (0 reads) to a plain counter that disappears at <paramref name="expiresAt"/>; returns its value.</summary>
+    ValueTask<long> AddToCounterAsync(string key, long delta, DateTimeOffset expiresAt, CancellationToken cancellationToken);
 }

@@ -4,6 +4,7 @@ namespace Platform.Api.RateLimits;
 internal sealed class InProcessRateLimitStore(TimeProvider time) : IRateLimitStore
 {
     private readonly Dictionary<string, TokenBucket> _buckets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Value, DateTimeOffset ExpiresAt)> _counters = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
     public ValueTask<BucketDecision> TryTakeAsync(string key, double capacity, TimeSpan window, double amount, CancellationToken cancellationToken)
@@ -26,5 +27,16 @@ internal sealed class InProcessRateLimitStore(TimeProvider time) : IRateLimitSto
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<long> AddToCounterAsync(string key, long delta, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        lock (_lock)
+        {
+            var current = _counters.TryGetValue(key, out var stored) && stored.ExpiresAt > now ? stored.Value : 0;
+            _counters[key] = (current + delta, expiresAt);
+            return ValueTask.FromResult(current + delta);
+        }
     }
 }

@@ -1,7 +1,7 @@
 namespace Platform.Api.RateLimits;
 
 /// <summary>The limits of one project, from its tier.</summary>
-internal sealed record ProjectLimits(string ProjectId, int RequestsPerMinute, long TokensPerMinute, long TokensPerDay, int MaxConcurrentRequests);
+internal sealed record ProjectLimits(string ProjectId, int RequestsPerMinute, long TokensPerMinute, long TokensPerDay, int MaxConcurrentRequests, long? MonthlyTokenQuota = null);
 
 /// <summary>
 /// The outcome of one limit check, with the figures OpenAI puts in <c>x-ratelimit-*</c> headers and, for a

@@ -5,7 +5,7 @@ namespace Platform.Api.RateLimits;
 /// max tokens and reconciled with the real count when the request ends, so a short answer gives back what it
 /// did not use.
 /// </summary>
-internal sealed class RateLimitGate(IRateLimitStore store)
+internal sealed class RateLimitGate(IRateLimitStore store, TimeProvider time)
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
@@ -54,6 +54,37 @@ internal sealed class RateLimitGate(IRateLimitStore store)
 
         await store.AdjustAsync(Key(limits, "tpm"), limits.TokensPerMinute, Minute, unused, cancellationToken);
         await store.AdjustAsync(Key(limits, "tpd"), limits.TokensPerDay, Day, unused, cancellationToken);
+    }
+
+    /// <summary>Whether <paramref name="tokens"/> more fit in the project's monthly quota (none set: always).</summary>
+    public async ValueTask<bool> QuotaAllowsAsync(ProjectLimits limits, long tokens, CancellationToken cancellationToken)
+    {
+        if (limits.MonthlyTokenQuota is not { } quota)
+        {
+            return true;
+        }
+
+        var (key, expires) = MonthKey(limits);
+        return await store.AddToCounterAsync(key, 0, expires, cancellationToken) + tokens <= quota;
+    }
+
+    /// <summary>Counts tokens a request used against its project's month.</summary>
+    public async ValueTask ConsumeQuotaAsync(ProjectLimits limits, long tokens, CancellationToken cancellationToken)
+    {
+        if (limits.MonthlyTokenQuota is null || tokens <= 0)
+        {
+            return;
+        }
+
+        var (key, expires) = MonthKey(limits);
+        await store.AddToCounterAsync(key, tokens, expires, cancellationToken);
+    }
+
+    private (string Key, DateTimeOffset ExpiresAt) MonthKey(ProjectLimits limits)
+    {
+        var now = time.GetUtcNow();
+        var month = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        return ($"platform:quota:{limits.ProjectId}:{month:yyyy-MM}", month.AddMonths(1).AddDays(1));
     }
 
     private static string Key(ProjectLimits limits, string kind) => $"platform:ratelimit:{limits.ProjectId}:{kind}";

@@ -42,6 +42,15 @@ internal sealed class RedisRateLimitStore(IRedisClient redis, TimeProvider time)
         return {allowed, tostring(level), tostring(reset), tostring(retry)}
         """);
 
+    private static readonly RedisScript Counter = new("""
+        local value = redis.call('INCRBY', KEYS[1], ARGV[1])
+        redis.call('PEXPIREAT', KEYS[1], ARGV[2])
+        return value
+        """);
+
+    public async ValueTask<long> AddToCounterAsync(string key, long delta, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        (await redis.EvalAsync(Counter, [key], [delta, expiresAt.ToUnixTimeMilliseconds()], cancellationToken)).AsInt64();
+
     public async ValueTask<BucketDecision> TryTakeAsync(string key, double capacity, TimeSpan window, double amount, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();

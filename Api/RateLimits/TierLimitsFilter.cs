@@ -16,7 +16,7 @@ internal sealed class TierLimitsFilter(RateLimitGate gate, ConcurrencyCounter co
         var http = context.HttpContext;
         var identity = http.GetApiKey().Identity;
         var tier = identity.Tier.Limits;
-        var limits = new ProjectLimits($"proj_{identity.Project.Id}", tier.RequestsPerMinute, tier.TokensPerMinute, tier.TokensPerDay, tier.MaxConcurrentRequests);
+        var limits = new ProjectLimits($"proj_{identity.Project.Id}", tier.RequestsPerMinute, tier.TokensPerMinute, tier.TokensPerDay, tier.MaxConcurrentRequests, tier.MonthlyTokenQuota);
         var requests = await gate.AdmitRequestAsync(limits, http.RequestAborted);
         var state = new RateLimitState(limits, requests, await gate.PeekTokensAsync(limits, http.RequestAborted));
         http.Features.Set(state);

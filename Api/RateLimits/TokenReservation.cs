@@ -29,6 +29,17 @@ internal sealed class TokenReservation
         }
 
         var gate = context.RequestServices.GetRequiredService<RateLimitGate>();
+        if (!await gate.QuotaAllowsAsync(state.Limits, tokens, context.RequestAborted))
+        {
+            // No Retry-After: waiting does not help, and the SDKs must not retry it.
+            throw new ApiException(
+                StatusCodes.Status429TooManyRequests,
+                $"You exceeded your current quota of {state.Limits.MonthlyTokenQuota:N0} tokens this month, please check your plan and billing details.",
+                "insufficient_quota",
+                null,
+                "insufficient_quota");
+        }
+
         var result = await gate.ReserveTokensAsync(state.Limits, tokens, context.RequestAborted);
         state.Tokens = result;
         if (!result.Allowed)
@@ -54,5 +65,6 @@ internal sealed class TokenReservation
 
         // Not the request's token: a client that left must still give back its reservation.
         await _gate.ReconcileAsync(_state.Limits, _reserved, used, CancellationToken.None);
+        await _gate.ConsumeQuotaAsync(_state.Limits, used, CancellationToken.None);
     }
 }

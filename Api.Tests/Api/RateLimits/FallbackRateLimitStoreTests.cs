@@ -45,6 +45,12 @@ public sealed class FallbackRateLimitStoreTests
             return Down ? throw new RedisConnectionException("down") : inner.TryTakeAsync(key, capacity, window, amount, cancellationToken);
         }
 
+        public ValueTask<long> AddToCounterAsync(string key, long delta, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+        {
+            Calls++;
+            return Down ? throw new RedisConnectionException("down") : inner.AddToCounterAsync(key, delta, expiresAt, cancellationToken);
+        }
+
         public ValueTask AdjustAsync(string key, double capacity, TimeSpan window, double delta, CancellationToken cancellationToken)
         {
             Calls++;

@@ -11,7 +11,7 @@ public sealed class RateLimitGateTests
     [Fact]
     public async Task AdmitRequest_OverRpm_RefusedWithTypeRequestsAndAMessageNamingTheLimit()
     {
-        var gate = new RateLimitGate(new InProcessRateLimitStore(new FakeTimeProvider(DateTimeOffset.UnixEpoch)));
+        var gate = new RateLimitGate(new InProcessRateLimitStore(new FakeTimeProvider(DateTimeOffset.UnixEpoch)), TimeProvider.System);
 
         for (var i = 0; i < 3; i++)
         {
@@ -28,7 +28,7 @@ public sealed class RateLimitGateTests
     [Fact]
     public async Task ReserveTokens_ReconciledWithRealUse_GivesBackTheRest()
     {
-        var gate = new RateLimitGate(new InProcessRateLimitStore(new FakeTimeProvider(DateTimeOffset.UnixEpoch)));
+        var gate = new RateLimitGate(new InProcessRateLimitStore(new FakeTimeProvider(DateTimeOffset.UnixEpoch)), TimeProvider.System);
 
         var first = await gate.ReserveTokensAsync(Free, 900, CancellationToken.None);
         var refused = await gate.ReserveTokensAsync(Free, 900, CancellationToken.None);
@@ -45,7 +45,7 @@ public sealed class RateLimitGateTests
     public async Task ReserveTokens_DailyLimitRefuses_MinuteBucketIsNotCharged()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        var gate = new RateLimitGate(new InProcessRateLimitStore(clock));
+        var gate = new RateLimitGate(new InProcessRateLimitStore(clock), clock);
         Assert.True((await gate.ReserveTokensAsync(Free, 1_000, CancellationToken.None)).Allowed);
         clock.Advance(TimeSpan.FromMinutes(1));
 
@@ -72,5 +72,22 @@ public sealed class RateLimitGateTests
         Assert.Equal("6m0s", headers["x-ratelimit-reset-tokens"]);
         Assert.Equal("2", headers.RetryAfter);
         Assert.Equal("1250", headers["retry-after-ms"]);
+    }
+
+    [Fact]
+    public async Task Quota_CountsUsedTokensPerMonth_AndStartsAgainNextMonth()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 23, 0, 0, TimeSpan.Zero));
+        var gate = new RateLimitGate(new InProcessRateLimitStore(clock), clock);
+        var limits = Free with { MonthlyTokenQuota = 100 };
+
+        Assert.True(await gate.QuotaAllowsAsync(limits, 100, CancellationToken.None));
+        await gate.ConsumeQuotaAsync(limits, 80, CancellationToken.None);
+        Assert.True(await gate.QuotaAllowsAsync(limits, 20, CancellationToken.None));
+        Assert.False(await gate.QuotaAllowsAsync(limits, 21, CancellationToken.None));
+        Assert.True(await gate.QuotaAllowsAsync(Free, 1_000_000, CancellationToken.None));
+
+        clock.Advance(TimeSpan.FromHours(2));
+        Assert.True(await gate.QuotaAllowsAsync(limits, 100, CancellationToken.None));
     }
 }

@@ -50,4 +50,19 @@ public sealed class RedisRateLimitStoreTests(RedisFixture redis)
             }
         }
     }
+
+    [Fact]
+    public async Task AddToCounter_SumsAndExpiresWhenTold()
+    {
+        await using var client = redis.CreateClient();
+        var store = new RedisRateLimitStore(client, TimeProvider.System);
+        var key = RedisFixture.NewPrefix(nameof(AddToCounter_SumsAndExpiresWhenTold)) + "quota";
+        var expires = DateTimeOffset.UtcNow.AddDays(3);
+
+        Assert.Equal(5, await store.AddToCounterAsync(key, 5, expires, CancellationToken.None));
+        Assert.Equal(12, await store.AddToCounterAsync(key, 7, expires, CancellationToken.None));
+        Assert.Equal(12, await store.AddToCounterAsync(key, 0, expires, CancellationToken.None));
+        var ttl = (await client.ExecuteAsync("PTTL", [key])).AsInt64();
+        Assert.InRange(ttl, TimeSpan.FromDays(2.9).TotalMilliseconds, TimeSpan.FromDays(3).TotalMilliseconds);
+    }
 }

@@ -100,4 +100,40 @@ public sealed class TierLimitsTests(ApiFixture api)
         Assert.Contains("model_not_found", await chat.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(200, (int)allowed.StatusCode);
     }
+
+    [Fact]
+    public async Task V1_OverTheMonthlyQuota_429InsufficientQuotaWithoutRetryAfter()
+    {
+        var tier = (await api.AdminOkAsync("POST", "/admin/tiers",
+            $$"""{"name":"{{$"quota-{Guid.NewGuid():N}"[..20]}}","requests_per_minute":100,"tokens_per_minute":100000,"tokens_per_day":1000000,"monthly_token_quota":40,"max_concurrent_requests":2}""")).Str("id");
+        var org = (await api.AdminOkAsync("POST", "/admin/organizations", $$"""{"name":"{{ApiCalls.Unique("quota")}}"}""")).Str("id");
+        var project = (await api.AdminOkAsync("POST", $"/admin/organizations/{org}/projects", $$"""{"name":"p","tier_id":"{{tier}}"}""")).Str("id");
+        using var client = api.CreateClient((await api.AdminOkAsync("POST", $"/admin/projects/{project}/api_keys", """{"name":"k"}""")).Str("value"));
+
+        HttpResponseMessage? refused = null;
+        for (var i = 0; i < 10 && refused is null; i++)
+        {
+            var response = await client.PostAsync(new Uri("/v1/completions", UriKind.Relative), new StringContent(
+                """{"model":"tiny-synthetic","prompt":"Hello","max_tokens":8,"temperature":0}""", System.Text.Encoding.UTF8, "application/json"));
+            if ((int)response.StatusCode == 429)
+            {
+                refused = response;
+            }
+            else
+            {
+                Assert.Equal(200, (int)response.StatusCode);
+                response.Dispose();
+            }
+        }
+
+        Assert.NotNull(refused);
+        using (refused)
+        {
+            using var body = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+            Assert.Equal("insufficient_quota", body.RootElement.GetProperty("error").Str("type"));
+            Assert.Equal("insufficient_quota", body.RootElement.GetProperty("error").Str("code"));
+            Assert.Null(refused.Headers.RetryAfter);
+            Assert.False(refused.Headers.Contains("retry-after-ms"));
+        }
+    }
 }
