@@ -16,6 +16,7 @@ rows.AddRange(TokenizerBenchmark.Run(Path.Combine(shared, "models")));
 rows.AddRange(new EngineBenchmark(runtime, "tiny-random-llama", Path.Combine(shared, "models", "tiny-random-llama")).Run());
 rows.AddRange(new EngineBenchmark(runtime, "synthetic-10M", SyntheticModel(SyntheticModelSpec.Bench10M, "synthetic-10m")).Run());
 rows.AddRange(new EngineBenchmark(runtime, "synthetic-100M", SyntheticModel(SyntheticModelSpec.Bench100M, "synthetic-100m")).Run());
+rows.AddRange(await LimitsBenchmark.RunAsync());
 rows.AddRange(await new HttpBenchmark(new Dictionary<string, string>
 {
     ["tiny-random-llama"] = Path.Combine(shared, "models", "tiny-random-llama"),

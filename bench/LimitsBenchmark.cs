@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Api.RateLimits;
+using Platform.Billing.Keys;
+using Platform.Billing.Redis;
+
+namespace Platform.Bench;
+
+/// <summary>
+/// What authentication and rate limits add to each /v1 request on a warm cache: hashing the presented key (the
+/// cache is keyed by its SHA-256), the requests-per-minute check and the token-bucket read for the headers. In
+/// process, and with the buckets in Redis when <c>PLATFORM_BENCH_REDIS</c> (host:port) is set.
+/// </summary>
+internal static class LimitsBenchmark
+{
+    private const int Rounds = 20_000;
+
+    public static async Task<IReadOnlyList<BenchRow>> RunAsync()
+    {
+        var rows = new List<BenchRow>();
+        rows.AddRange(await MeasureAsync("in-process", new InProcessRateLimitStore(TimeProvider.System), "< 200 µs"));
+        if (Environment.GetEnvironmentVariable("PLATFORM_BENCH_REDIS") is { Length: > 0 } endpoint)
+        {
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Redis:Configuration"] = endpoint }).Build();
+            await using var services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System).AddRedis(configuration).BuildServiceProvider();
+            var redis = services.GetRequiredService<IRedisClient>();
+            rows.AddRange(await MeasureAsync("Redis on loopback", new RedisRateLimitStore(redis, TimeProvider.System), "< 1,000 µs"));
+        }
+        else
+        {
+            Console.WriteLine("limits: Redis rows skipped - set PLATFORM_BENCH_REDIS=host:port to measure limits kept in Redis.");
+        }
+
+        return rows;
+    }
+
+    private static async Task<BenchRow[]> MeasureAsync(string where, IRateLimitStore store, string target)
+    {
+        var gate = new RateLimitGate(store, TimeProvider.System);
+        var limits = new ProjectLimits($"bench_{Guid.NewGuid():N}", int.MaxValue, long.MaxValue / 4, long.MaxValue / 2, 1_000);
+        const string Secret = "sk-bench-0123456789abcdefghijklmnopqrstuvwxyz";
+        var samples = new double[Rounds];
+        for (var i = -2_000; i < Rounds; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            _ = ApiKeyGenerator.Hash(Secret);
+            await gate.AdmitRequestAsync(limits, CancellationToken.None);
+            await gate.PeekTokensAsync(limits, CancellationToken.None);
+            if (i >= 0)
+            {
+                samples[i] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+            }
+        }
+
+        Array.Sort(samples);
+        return
+        [
+            new BenchRow($"auth + limits ({where})", "added per request, p50", samples[Rounds / 2], "µs", target),
+            new BenchRow($"auth + limits ({where})", "added per request, p99", samples[(int)(Rounds * 0.99)], "µs"),
+        ];
+    }
+}
