@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Api.RateLimits;
 using Platform.Inference.Models;
 
 namespace Platform.Api.Health;
@@ -15,7 +16,7 @@ internal static class HealthEndpoints
 
     internal static Ok<LiveResponse> Live() => TypedResults.Ok(new LiveResponse("ok"));
 
-    internal static JsonHttpResult<ReadyResponse> Ready(ModelRegistry registry)
+    internal static JsonHttpResult<ReadyResponse> Ready(ModelRegistry registry, HttpContext context)
     {
         var models = registry.Models.Select(m => new ModelHealth(
             m.Name,
@@ -27,15 +28,21 @@ internal static class HealthEndpoints
         var ready = registry.LoadingFinished && registry.Models.Count > 0;
         var status = ready ? "ready" : registry.LoadingFinished ? "no_models" : "loading";
         var runtime = registry.Runtime is { } r ? new RuntimeHealth(r.Version, r.AvailableProviders) : null;
+        // Limits degrade to local shares while Redis is away; serving continues, so this informs rather than fails readiness.
+        var shared = context.RequestServices.GetService<FallbackRateLimitStore>();
+        var limits = new RateLimitHealth(shared is null ? "in-process" : "redis", shared?.IsDegraded ?? false);
         return TypedResults.Json(
-            new ReadyResponse(status, runtime, models),
+            new ReadyResponse(status, runtime, models, limits),
             statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 }
 
 internal sealed record LiveResponse(string Status);
 
-internal sealed record ReadyResponse(string Status, RuntimeHealth? OnnxRuntime, IReadOnlyList<ModelHealth> Models);
+internal sealed record ReadyResponse(string Status, RuntimeHealth? OnnxRuntime, IReadOnlyList<ModelHealth> Models, RateLimitHealth RateLimits);
+
+/// <summary>Where rate limits are kept, and whether they fell back to local shares because Redis is unreachable.</summary>
+internal sealed record RateLimitHealth(string Store, bool Degraded);
 
 internal sealed record RuntimeHealth(string Version, IReadOnlyList<string> Providers);
 

@@ -44,6 +44,14 @@ public sealed class RedisOutageTests
 
         Assert.All(during, s => Assert.Equal(HttpStatusCode.OK, s));
         Assert.True(store.IsDegraded);
+        // This app serves no model, so /readyz is 503; its body still reports the limits.
+        using (var readyResponse = await client.GetAsync(new Uri("/readyz", UriKind.Relative)))
+        using (var ready = System.Text.Json.JsonDocument.Parse(await readyResponse.Content.ReadAsStringAsync()))
+        {
+            var limits = ready.RootElement.GetProperty("rate_limits");
+            Assert.Equal("redis", limits.GetProperty("store").GetString());
+            Assert.True(limits.GetProperty("degraded").GetBoolean());
+        }
 
         await redis.StartAsync();
         await Poll.UntilAsync(

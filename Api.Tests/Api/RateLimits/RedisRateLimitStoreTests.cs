@@ -65,4 +65,18 @@ public sealed class RedisRateLimitStoreTests(RedisFixture redis)
         var ttl = (await client.ExecuteAsync("PTTL", [key])).AsInt64();
         Assert.InRange(ttl, TimeSpan.FromDays(2.9).TotalMilliseconds, TimeSpan.FromDays(3).TotalMilliseconds);
     }
+
+    [Fact]
+    public async Task ReserveTokens_TwoReplicasConcurrently_AdmitOneGlobalTokensPerMinute()
+    {
+        await using var first = redis.CreateClient();
+        await using var second = redis.CreateClient();
+        var gates = new[] { new RateLimitGate(new RedisRateLimitStore(first, TimeProvider.System), TimeProvider.System), new RateLimitGate(new RedisRateLimitStore(second, TimeProvider.System), TimeProvider.System) };
+        var limits = new ProjectLimits(RedisFixture.NewPrefix(nameof(ReserveTokens_TwoReplicasConcurrently_AdmitOneGlobalTokensPerMinute)), 1_000, TokensPerMinute: 10_000, TokensPerDay: 1_000_000, 100);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => gates[i % 2].ReserveTokensAsync(limits, 300, CancellationToken.None).AsTask()));
+
+        // 10,000 tokens a minute admit 33 reservations of 300 (plus at most one refilled while the test runs), not 66.
+        Assert.InRange(results.Count(r => r.Allowed), 33, 34);
+    }
 }
