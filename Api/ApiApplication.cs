@@ -43,6 +43,7 @@ public static class ApiApplication
         app.UseOpenAiStatusPages();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseApiKeys();
+        app.UseRateLimiter();
         app.UseContractDocs();
         app.MapHealth();
         app.MapContract();

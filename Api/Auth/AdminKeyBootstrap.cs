@@ -1,3 +1,4 @@
+using Npgsql;
 using Platform.Billing;
 using Platform.Billing.Accounts;
 using Platform.Billing.Audit;
@@ -17,6 +18,7 @@ internal sealed partial class AdminKeyBootstrap(
     ProjectRepository projects,
     TierRepository tiers,
     IConfiguration configuration,
+    NpgsqlDataSource database,
     ILogger<AdminKeyBootstrap> logger) : IHostedLifecycleService
 {
     public const string Variable = "PLATFORM_ADMIN_KEY";
@@ -24,7 +26,31 @@ internal sealed partial class AdminKeyBootstrap(
     public const string DefaultTier = "tier-1";
     public const string KeyName = "bootstrap admin";
 
+    /// <summary>Advisory-lock id: replicas starting together on an empty database make one bootstrap key, not one each.</summary>
+    private const long BootstrapLock = 0x706c_6174_626f_6f74; // "platboot"
+
     public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@id)", connection))
+        {
+            take.Parameters.AddWithValue("id", BootstrapLock);
+            await take.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        try
+        {
+            await BootstrapAsync(cancellationToken);
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@id)", connection);
+            release.Parameters.AddWithValue("id", BootstrapLock);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task BootstrapAsync(CancellationToken cancellationToken)
     {
         var secret = configuration[Variable];
         if (await keys.AnyAsync(cancellationToken))

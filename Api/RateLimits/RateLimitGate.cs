@@ -16,6 +16,13 @@ internal sealed class RateLimitGate(IRateLimitStore store, TimeProvider time)
         return Result("requests", "requests per min (RPM)", limits.RequestsPerMinute, 1, decision);
     }
 
+    /// <summary>The requests-per-minute bucket as it stands, taking nothing: for the headers.</summary>
+    public async ValueTask<RateLimitResult> PeekRequestsAsync(ProjectLimits limits, CancellationToken cancellationToken)
+    {
+        var decision = await store.TryTakeAsync(Key(limits, "rpm"), limits.RequestsPerMinute, Minute, 0, cancellationToken);
+        return Result("requests", "requests per min (RPM)", limits.RequestsPerMinute, 0, decision);
+    }
+
     /// <summary>The tokens-per-minute bucket as it stands, taking nothing: for the headers of requests that reserve no tokens yet.</summary>
     public async ValueTask<RateLimitResult> PeekTokensAsync(ProjectLimits limits, CancellationToken cancellationToken)
     {

@@ -19,6 +19,8 @@ internal static class RateLimitServiceCollectionExtensions
         services.AddSingleton<ConcurrencyCounter>();
         services.AddSingleton<InProcessRateLimitStore>();
         services.AddSingleton<RateLimitGate>();
+        services.AddSingleton<TierRateLimiterPolicy>();
+        services.AddRateLimiter(options => options.AddPolicy<string, TierRateLimiterPolicy>(TierRateLimiterPolicy.Name));
         if (string.IsNullOrWhiteSpace(configuration[$"{RedisOptions.SectionName}:Configuration"]))
         {
             services.AddSingleton<IRateLimitStore>(sp => sp.GetRequiredService<InProcessRateLimitStore>());

@@ -4,37 +4,31 @@ using Platform.Api.Errors;
 namespace Platform.Api.RateLimits;
 
 /// <summary>
-/// Applies the project's tier to each /v1 request: requests per minute (a token bucket shared across replicas
-/// through Redis when configured) and concurrent requests, and puts OpenAI's <c>x-ratelimit-*</c> headers on
-/// every response. A refusal is a 429 with <c>Retry-After</c> and <c>retry-after-ms</c>. Headers are written
-/// when the response starts, so they survive the error handler clearing the response.
+/// Applies the rest of the project's tier to each /v1 request once the rate-limiting middleware has admitted it
+/// (requests per minute, <see cref="TierRateLimiterPolicy"/>): concurrent requests, and OpenAI's
+/// <c>x-ratelimit-*</c> headers on every response. A refusal is a 429 with <c>Retry-After</c> and
+/// <c>retry-after-ms</c>. Headers are written when the response starts, so they survive the error handler
+/// clearing the response.
 /// </summary>
 internal sealed class TierLimitsFilter(RateLimitGate gate, ConcurrencyCounter concurrency) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var identity = http.GetApiKey().Identity;
+        var key = http.GetApiKey();
+        var identity = key.Identity;
         var tier = identity.Tier.Limits;
-        var limits = new ProjectLimits($"proj_{identity.Project.Id}", tier.RequestsPerMinute, tier.TokensPerMinute, tier.TokensPerDay, tier.MaxConcurrentRequests, tier.MonthlyTokenQuota);
-        var requests = await gate.AdmitRequestAsync(limits, http.RequestAborted);
+        var limits = LimitsOf(key);
+
+        // The request was admitted by the rate-limiting middleware (the "tier" policy); read its bucket for the headers.
+        var requests = await gate.PeekRequestsAsync(limits, http.RequestAborted);
         var state = new RateLimitState(limits, requests, await gate.PeekTokensAsync(limits, http.RequestAborted));
         http.Features.Set(state);
         http.Response.OnStarting(() =>
         {
             RateLimitHeaders.Apply(http.Response.Headers, state.Requests, state.Tokens);
-            if (!requests.Allowed)
-            {
-                RateLimitHeaders.ApplyRetry(http.Response.Headers, requests);
-            }
-
             return Task.CompletedTask;
         });
-        if (!requests.Allowed)
-        {
-            throw new ApiException(StatusCodes.Status429TooManyRequests, requests.Message!, "requests", null, "rate_limit_exceeded");
-        }
-
         if (!concurrency.TryEnter(identity.Project.Id, tier.MaxConcurrentRequests))
         {
             var refused = requests with { Allowed = false, RetryAfterMs = 1_000 };
@@ -70,6 +64,12 @@ internal sealed class TierLimitsFilter(RateLimitGate gate, ConcurrencyCounter co
         }
     }
 
+    public static ProjectLimits LimitsOf(ApiKeyFeature key)
+    {
+        var tier = key.Identity.Tier.Limits;
+        return new ProjectLimits($"proj_{key.Identity.Project.Id}", tier.RequestsPerMinute, tier.TokensPerMinute, tier.TokensPerDay, tier.MaxConcurrentRequests, tier.MonthlyTokenQuota);
+    }
+
     private sealed class ReleasingResult(IResult inner, Action release) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
@@ -88,8 +88,8 @@ internal sealed class TierLimitsFilter(RateLimitGate gate, ConcurrencyCounter co
 
 internal static class TierLimitsConventions
 {
-    /// <summary>The tier's limits and OpenAI's rate-limit headers on every endpoint of the group.</summary>
+    /// <summary>The tier's limits (RPM through the rate-limiting middleware, the rest in the filter) and OpenAI's rate-limit headers on every endpoint of the group.</summary>
     public static TBuilder RequireTierLimits<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter<TBuilder, TierLimitsFilter>();
+        builder.RequireRateLimiting(TierRateLimiterPolicy.Name).AddEndpointFilter<TBuilder, TierLimitsFilter>();
 }

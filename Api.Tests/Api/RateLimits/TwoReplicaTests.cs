@@ -82,6 +82,24 @@ public sealed class TwoReplicaTests(RedisFixture redis) : IAsyncLifetime
         Assert.True(DateTime.UtcNow - revokedAt < TimeSpan.FromSeconds(1), $"took {(DateTime.UtcNow - revokedAt).TotalMilliseconds:F0} ms");
     }
 
+    [Fact]
+    public async Task Bootstrap_TwoReplicasStartingTogetherOnAnEmptyDatabase_MakeOneAdminKey()
+    {
+        await using var database = await TestDatabase.CreateAsync("platform_bootstrap");
+        var models = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "platform-tests", $"no-models-{Guid.NewGuid():N}")).FullName;
+        WebApplicationFactory<Program> Replica() => new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseSetting("Inference:ModelsDirectory", models)
+            .UseSetting("Inference:WriteDefaultModel", "false")
+            .UseSetting("ConnectionStrings:Platform", database.ConnectionString));
+        await using var first = Replica();
+        await using var second = Replica();
+
+        await Task.WhenAll(Task.Run(() => first.CreateClient().Dispose()), Task.Run(() => second.CreateClient().Dispose()));
+
+        await using var count = database.DataSource.CreateCommand("SELECT count(*) FROM api_keys");
+        Assert.Equal(1L, await count.ExecuteScalarAsync());
+    }
+
     private async Task<(string Secret, string Id)> NewKeyAsync(int requestsPerMinute)
     {
         var tier = await AdminAsync(_first!, "POST", "/admin/tiers",

@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Platform.Api.Auth;
+using Platform.Api.Errors;
+
+namespace Platform.Api.RateLimits;
+
+/// <summary>
+/// The <c>tier</c> policy of <c>Microsoft.AspNetCore.RateLimiting</c>: partitioned by project (and its tier's
+/// RPM, so a tier change takes a fresh partition), each partition a <see cref="ProjectRequestLimiter"/>. A rejection
+/// is OpenAI's 429 with <c>Retry-After</c> and <c>retry-after-ms</c>.
+/// </summary>
+internal sealed class TierRateLimiterPolicy(RateLimitGate gate, TimeProvider time) : IRateLimiterPolicy<string>
+{
+    public const string Name = "tier";
+
+    public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => RejectAsync;
+
+    public RateLimitPartition<string> GetPartition(HttpContext httpContext)
+    {
+        if (httpContext.FindApiKey() is not { } key)
+        {
+            // Only reachable without authentication, which RequireApiKey() prevents; never limit what is not counted.
+            return RateLimitPartition.GetNoLimiter("anonymous");
+        }
+
+        var limits = TierLimitsFilter.LimitsOf(key);
+        return RateLimitPartition.Get(
+            $"{limits.ProjectId}:{limits.RequestsPerMinute.ToString(CultureInfo.InvariantCulture)}",
+            _ => new ProjectRequestLimiter(gate, limits, time));
+    }
+
+    private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    {
+        var http = context.HttpContext;
+        var result = (context.Lease as ProjectRequestLimiter.Lease)?.Result
+            ?? new RateLimitResult(false, "requests", 0, 0, 60_000, 60_000, "Rate limit reached on requests per min (RPM).");
+        RateLimitHeaders.Apply(http.Response.Headers, result, tokens: null);
+        RateLimitHeaders.ApplyRetry(http.Response.Headers, result);
+        var error = new ApiException(StatusCodes.Status429TooManyRequests, result.Message!, "requests", null, "rate_limit_exceeded");
+        http.Response.StatusCode = error.Status;
+        await http.Response.WriteAsJsonAsync(error.ToResponse(), ApiJson.Options, cancellationToken);
+    }
+}
