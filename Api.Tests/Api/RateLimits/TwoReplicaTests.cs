@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Platform.Api.Tests.Billing.Redis;
 using Platform.Api.Tests.Support;
+using Platform.Inference.Synthetic;
 
 namespace Platform.Api.Tests.Api.RateLimits;
 
@@ -20,11 +21,13 @@ public sealed class TwoReplicaTests(RedisFixture redis) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync("platform_replicas");
-        var models = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "platform-tests", $"no-models-{Guid.NewGuid():N}")).FullName;
+        var models = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "platform-tests", $"replica-models-{Guid.NewGuid():N}")).FullName;
+        SyntheticModelWriter.Write(Path.Combine(models, "tiny-synthetic"), SyntheticModelSpec.Tiny(float16: false, seed: 5) with { ContextLength = 512 });
         WebApplicationFactory<Program> Replica() => new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
             .UseSetting("Inference:ModelsDirectory", models)
             .UseSetting("Inference:WriteDefaultModel", "false")
             .UseSetting("Inference:ExecutionProvider", "cpu")
+            .UseSetting("Inference:IntraOpThreads", "1")
             .UseSetting("ConnectionStrings:Platform", _database.ConnectionString)
             .UseSetting("Redis:Configuration", redis.Endpoint)
             .UseSetting("RateLimits:Replicas", "2")
@@ -59,6 +62,33 @@ public sealed class TwoReplicaTests(RedisFixture redis) : IAsyncLifetime
         // Per replica the limit would admit 20; shared, it admits 10 (plus at most one refilled in the test's time).
         Assert.InRange(statuses.Count(s => s == HttpStatusCode.OK), 10, 11);
         Assert.All(statuses, s => Assert.Contains(s, new[] { HttpStatusCode.OK, HttpStatusCode.TooManyRequests }));
+    }
+
+    [Fact]
+    public async Task Tpm_CompletionsSpreadOverTwoReplicas_UseAtMostOneGlobalLimit()
+    {
+        var (secret, _) = await NewKeyAsync(requestsPerMinute: 1_000, tokensPerMinute: 300);
+        using var first = Client(_first!, secret);
+        using var second = Client(_second!, secret);
+        var used = 0;
+        var admitted = 0;
+        for (var i = 0; i < 40; i++)
+        {
+            using var response = await (i % 2 == 0 ? first : second).PostAsync(new Uri("/v1/completions", UriKind.Relative), new StringContent(
+                """{"model":"tiny-synthetic","prompt":"Hello","max_tokens":20,"temperature":0}""", Encoding.UTF8, "application/json"));
+            Assert.Contains(response.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.TooManyRequests });
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                admitted++;
+                using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                used += body.RootElement.GetProperty("usage").GetProperty("total_tokens").GetInt32();
+            }
+        }
+
+        // Each replica alone would admit its own 300 tokens a minute; together they stay within one 300 (plus what
+        // refills while the test runs, 5 tokens a second).
+        Assert.True(admitted > 0);
+        Assert.InRange(used, 1, 300 + 60);
     }
 
     [Fact]
@@ -100,10 +130,10 @@ public sealed class TwoReplicaTests(RedisFixture redis) : IAsyncLifetime
         Assert.Equal(1L, await count.ExecuteScalarAsync());
     }
 
-    private async Task<(string Secret, string Id)> NewKeyAsync(int requestsPerMinute)
+    private async Task<(string Secret, string Id)> NewKeyAsync(int requestsPerMinute, int tokensPerMinute = 100_000)
     {
         var tier = await AdminAsync(_first!, "POST", "/admin/tiers",
-            $$"""{"name":"{{$"r-{Guid.NewGuid():N}"[..20]}}","requests_per_minute":{{requestsPerMinute}},"tokens_per_minute":100000,"tokens_per_day":1000000,"max_concurrent_requests":8}""");
+            $$"""{"name":"{{$"r-{Guid.NewGuid():N}"[..20]}}","requests_per_minute":{{requestsPerMinute}},"tokens_per_minute":{{tokensPerMinute}},"tokens_per_day":1000000,"max_concurrent_requests":8}""");
         var org = await AdminAsync(_first!, "POST", "/admin/organizations", $$"""{"name":"{{Guid.NewGuid():N}}"}""");
         var project = await AdminAsync(_first!, "POST", $"/admin/organizations/{org.GetProperty("id").GetString()}/projects",
             $$"""{"name":"p","tier_id":"{{tier.GetProperty("id").GetString()}}"}""");
