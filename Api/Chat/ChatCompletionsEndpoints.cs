@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Platform.Api.RateLimits;
 using Platform.Api.Sampling;
-using Platform.Api.Streaming;
 using Platform.Inference.Models;
 
 namespace Platform.Api.Chat;
@@ -36,28 +35,12 @@ internal static class ChatCompletionsEndpoints
             promptIds.Count,
             request.TopLogprobs);
         var chunks = CompletionRunner.RunAsync(model, choices, sampling.Stop, context.RequestAborted);
-        if (sampling.Stream)
-        {
-            return new SseResult(async writer =>
-            {
-                try
-                {
-                    await response.StreamAsync(writer, chunks, sampling.N, sampling.IncludeUsage, context.RequestAborted);
-                }
-                finally
-                {
-                    await reservation.SettleAsync(promptIds.Count + response.CompletionTokens);
-                }
-            });
-        }
-
-        try
-        {
-            return TypedResults.Json(await response.CollectAsync(chunks, sampling.N), ApiJson.Options);
-        }
-        finally
-        {
-            await reservation.SettleAsync(promptIds.Count + response.CompletionTokens);
-        }
+        return await CompletionRunner.RespondAsync(
+            reservation,
+            promptIds.Count,
+            () => response.CompletionTokens,
+            sampling.Stream,
+            writer => response.StreamAsync(writer, chunks, sampling.N, sampling.IncludeUsage, context.RequestAborted),
+            () => response.CollectAsync(chunks, sampling.N));
     }
 }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Platform.Api.RateLimits;
 using Platform.Api.Sampling;
-using Platform.Api.Streaming;
 using Platform.Inference.Models;
 
 namespace Platform.Api.Completions;
@@ -43,28 +42,12 @@ internal static class CompletionsEndpoints
             sampling.N,
             request);
         var chunks = CompletionRunner.RunAsync(model, choices, sampling.Stop, context.RequestAborted);
-        if (sampling.Stream)
-        {
-            return new SseResult(async writer =>
-            {
-                try
-                {
-                    await response.StreamAsync(writer, chunks, sampling.IncludeUsage, context.RequestAborted);
-                }
-                finally
-                {
-                    await reservation.SettleAsync(promptTokens + response.CompletionTokens);
-                }
-            });
-        }
-
-        try
-        {
-            return TypedResults.Json(await response.CollectAsync(chunks), ApiJson.Options);
-        }
-        finally
-        {
-            await reservation.SettleAsync(promptTokens + response.CompletionTokens);
-        }
+        return await CompletionRunner.RespondAsync(
+            reservation,
+            promptTokens,
+            () => response.CompletionTokens,
+            sampling.Stream,
+            writer => response.StreamAsync(writer, chunks, sampling.IncludeUsage, context.RequestAborted),
+            () => response.CollectAsync(chunks));
     }
 }

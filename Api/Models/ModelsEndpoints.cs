@@ -22,7 +22,7 @@ internal static class ModelsEndpoints
         registry.TryGet(id, out var model) && context.AllowsModel(id) ? TypedResults.Json(Describe(model), ApiJson.Options) : throw ApiException.ModelNotFound(id);
 
     private static ModelObject Describe(LoadedModel model) =>
-        new(model.Name, "model", new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(model.Config.Directory, GenAiConfigReader.FileName))).ToUnixTimeSeconds(), "platform");
+        new(model.Name, "model", model.CreatedAt.ToUnixTimeSeconds(), "platform");
 }
 
 internal sealed record ModelList(string Object, IReadOnlyList<ModelObject> Data);

@@ -2,6 +2,8 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Platform.Api.Auth;
 using Platform.Api.Errors;
+using Platform.Api.RateLimits;
+using Platform.Api.Streaming;
 using Platform.Inference.Engine;
 using Platform.Inference.Models;
 
@@ -118,6 +120,43 @@ internal static class CompletionRunner
         {
             await stop.CancelAsync();
             await completion;
+        }
+    }
+
+    /// <summary>
+    /// Streams or collects the response, and either way settles the token reservation with what was really
+    /// generated, also when the request fails or the client leaves.
+    /// </summary>
+    public static async Task<IResult> RespondAsync<T>(
+        TokenReservation reservation,
+        long promptTokens,
+        Func<int> completionTokens,
+        bool stream,
+        Func<SseWriter, Task> streamAsync,
+        Func<Task<T>> collectAsync)
+    {
+        if (stream)
+        {
+            return new SseResult(async writer =>
+            {
+                try
+                {
+                    await streamAsync(writer);
+                }
+                finally
+                {
+                    await reservation.SettleAsync(promptTokens + completionTokens());
+                }
+            });
+        }
+
+        try
+        {
+            return TypedResults.Json(await collectAsync(), ApiJson.Options);
+        }
+        finally
+        {
+            await reservation.SettleAsync(promptTokens + completionTokens());
         }
     }
 

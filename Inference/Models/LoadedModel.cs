@@ -18,6 +18,9 @@ public sealed class LoadedModel(ModelConfig config, ITokenizer tokenizer, ModelC
 
     public DevicePool Pool { get; } = pool;
 
+    /// <summary>When the folder's genai_config.json was written, read once at load (OpenAI's <c>created</c>).</summary>
+    public DateTimeOffset CreatedAt { get; } = File.GetLastWriteTimeUtc(Path.Combine(config.Directory, GenAiConfigReader.FileName));
+
     /// <summary>The provider the sessions actually run on.</summary>
     public string ExecutionProvider => Pool.Workers[0].ExecutionProvider;
 
