@@ -37,9 +37,11 @@ public static class ApiApplication
         builder.Services.AddBilling(builder.Configuration);
         builder.Services.AddApiKeyAuth();
         builder.Services.AddTierLimits(builder.Configuration);
+        builder.Services.AddObservability();
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
+        app.UseRequestMetrics();
         app.UseOpenAiStatusPages();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseApiKeys();
@@ -47,6 +49,7 @@ public static class ApiApplication
         app.UseContractDocs();
         app.MapHealth();
         app.MapContract();
+        app.MapMetrics();
 
         var v1 = app.MapGroup("/v1").RequireApiKey().RequireTierLimits();
         v1.MapModels();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Platform.Api.Observability;
 using Platform.Api.RateLimits;
 using Platform.Api.Sampling;
 using Platform.Inference.Models;
@@ -34,7 +35,7 @@ internal static class ChatCompletionsEndpoints
             options.Value.SystemFingerprint,
             promptIds.Count,
             request.TopLogprobs);
-        var chunks = CompletionRunner.RunAsync(model, choices, sampling.Stop, context.RequestAborted);
+        var chunks = CompletionRunner.RunAsync(model, choices, sampling.Stop, context.RequestAborted).WithTokenTimings(context, model.Name);
         return await CompletionRunner.RespondAsync(
             reservation,
             promptIds.Count,

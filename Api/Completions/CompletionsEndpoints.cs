@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Platform.Api.Observability;
 using Platform.Api.RateLimits;
 using Platform.Api.Sampling;
 using Platform.Inference.Models;
@@ -41,7 +42,7 @@ internal static class CompletionsEndpoints
             prompts,
             sampling.N,
             request);
-        var chunks = CompletionRunner.RunAsync(model, choices, sampling.Stop, context.RequestAborted);
+        var chunks = CompletionRunner.RunAsync(model, choices, sampling.Stop, context.RequestAborted).WithTokenTimings(context, model.Name);
         return await CompletionRunner.RespondAsync(
             reservation,
             promptTokens,

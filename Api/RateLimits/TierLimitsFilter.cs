@@ -1,5 +1,6 @@
 using Platform.Api.Auth;
 using Platform.Api.Errors;
+using Platform.Api.Observability;
 
 namespace Platform.Api.RateLimits;
 
@@ -10,7 +11,7 @@ namespace Platform.Api.RateLimits;
 /// <c>retry-after-ms</c>. Headers are written when the response starts, so they survive the error handler
 /// clearing the response.
 /// </summary>
-internal sealed class TierLimitsFilter(RateLimitGate gate, ConcurrencyCounter concurrency) : IEndpointFilter
+internal sealed class TierLimitsFilter(RateLimitGate gate, ConcurrencyCounter concurrency, RequestMetrics metrics) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -32,6 +33,7 @@ internal sealed class TierLimitsFilter(RateLimitGate gate, ConcurrencyCounter co
         if (!concurrency.TryEnter(identity.Project.Id, tier.MaxConcurrentRequests))
         {
             var refused = requests with { Allowed = false, RetryAfterMs = 1_000 };
+            metrics.RateLimited("concurrent");
             http.Response.OnStarting(() =>
             {
                 RateLimitHeaders.ApplyRetry(http.Response.Headers, refused);

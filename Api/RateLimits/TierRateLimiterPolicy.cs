@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Platform.Api.Auth;
 using Platform.Api.Errors;
+using Platform.Api.Observability;
 
 namespace Platform.Api.RateLimits;
 
@@ -39,6 +40,7 @@ internal sealed class TierRateLimiterPolicy(RateLimitGate gate, TimeProvider tim
         RateLimitHeaders.Apply(http.Response.Headers, result, tokens: null);
         RateLimitHeaders.ApplyRetry(http.Response.Headers, result);
         var error = new ApiException(StatusCodes.Status429TooManyRequests, result.Message!, "requests", null, "rate_limit_exceeded");
+        http.RequestServices.GetRequiredService<RequestMetrics>().RateLimited("requests");
         http.Response.StatusCode = error.Status;
         await http.Response.WriteAsJsonAsync(error.ToResponse(), ApiJson.Options, cancellationToken);
     }

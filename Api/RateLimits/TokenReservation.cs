@@ -1,4 +1,5 @@
 using Platform.Api.Errors;
+using Platform.Api.Observability;
 
 namespace Platform.Api.RateLimits;
 
@@ -32,6 +33,7 @@ internal sealed class TokenReservation
         if (!await gate.QuotaAllowsAsync(state.Limits, tokens, context.RequestAborted))
         {
             // No Retry-After: waiting does not help, and the SDKs must not retry it.
+            context.RequestServices.GetRequiredService<RequestMetrics>().RateLimited("quota");
             throw new ApiException(
                 StatusCodes.Status429TooManyRequests,
                 $"You exceeded your current quota of {state.Limits.MonthlyTokenQuota:N0} tokens this month, please check your plan and billing details.",
@@ -44,6 +46,7 @@ internal sealed class TokenReservation
         state.Tokens = result;
         if (!result.Allowed)
         {
+            context.RequestServices.GetRequiredService<RequestMetrics>().RateLimited("tokens");
             context.Response.OnStarting(() =>
             {
                 RateLimitHeaders.ApplyRetry(context.Response.Headers, result);
