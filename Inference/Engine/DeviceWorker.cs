@@ -19,19 +19,23 @@ public sealed partial class DeviceWorker : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Thread _thread;
     private readonly HashSet<int> _eosIds;
-    private int _active;
+    private int _running;
+    private int _waiting;
     private long _kvTokens;
     private long _generatedTokens;
 
-    internal DeviceWorker(ModelConfig config, DecoderRunner runner, int deviceId, int capacity, ILogger logger)
+    internal DeviceWorker(ModelConfig config, DecoderRunner runner, int deviceId, EngineLimits limits, ILogger logger)
     {
         _config = config;
         _runner = runner;
         _logger = logger;
         DeviceId = deviceId;
-        Capacity = capacity;
+        Budget = new DeviceBudget(deviceId, limits.MaxBatchSize, limits.MaxKvTokens);
+        MaxPrefillTokensPerStep = limits.MaxPrefillTokensPerStep;
         _eosIds = [.. config.EosTokenIds];
-        _inbox = Channel.CreateBounded<Sequence>(new BoundedChannelOptions(Math.Max(capacity * 4, 16)) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+        // Every sequence here holds one of at most MaxBatchSize reserved slots, so the inbox never fills.
+        _inbox = Channel.CreateBounded<Sequence>(new BoundedChannelOptions(limits.MaxBatchSize) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _thread = new Thread(Loop) { IsBackground = true, Name = $"engine:{config.Name}:{deviceId}" };
         _thread.Start();
     }
@@ -40,13 +44,26 @@ public sealed partial class DeviceWorker : IDisposable
 
     public string ExecutionProvider => _runner.Session.ExecutionProvider;
 
-    /// <summary>Sequences this device takes at once before new work prefers another device.</summary>
-    public int Capacity { get; }
+    /// <summary>Sequences this device runs at once (its MaxBatchSize).</summary>
+    public int Capacity => Budget.MaxBatchSize;
 
     /// <summary>Sequences queued or running here.</summary>
-    public int Active => Volatile.Read(ref _active);
+    public int Active => Volatile.Read(ref _running) + Volatile.Read(ref _waiting);
 
-    public int FreeCapacity => Capacity - Active;
+    /// <summary>Prompt tokens one step prefills at most, so running streams keep flowing past a long prompt.</summary>
+    public int MaxPrefillTokensPerStep { get; }
+
+    public DeviceLoad Load => new(
+        DeviceId,
+        Volatile.Read(ref _running),
+        Volatile.Read(ref _waiting),
+        Budget.ReservedSequences,
+        Budget.MaxBatchSize,
+        Budget.ReservedKvTokens,
+        KvTokens,
+        Budget.MaxKvTokens);
+
+    internal DeviceBudget Budget { get; }
 
     /// <summary>Tokens generated here since start-up.</summary>
     public long GeneratedTokens => Interlocked.Read(ref _generatedTokens);
@@ -62,19 +79,25 @@ public sealed partial class DeviceWorker : IDisposable
     internal long RunTicks => _runner.RunTicks;
 
     /// <summary>Streams the generated tokens; cancelling (or abandoning the enumeration) stops the sequence within one step.</summary>
-    public async IAsyncEnumerable<TokenEvent> GenerateAsync(GenerationRequest request, long seed, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <remarks>The caller has taken one of <paramref name="reservation"/>'s slots; an owned reservation is released when the sequence leaves.</remarks>
+    internal async IAsyncEnumerable<TokenEvent> GenerateAsync(
+        GenerationRequest request,
+        long seed,
+        EngineReservation reservation,
+        bool ownsReservation,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        Validate(request);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-        var sequence = new Sequence(request, seed, linked.Token);
-        Interlocked.Increment(ref _active);
+        var sequence = new Sequence(request, seed, linked.Token) { Reservation = ownsReservation ? reservation : null };
+        Interlocked.Increment(ref _waiting);
         try
         {
             await _inbox.Writer.WriteAsync(sequence, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            Interlocked.Decrement(ref _active);
+            Interlocked.Decrement(ref _waiting);
+            sequence.Reservation?.Dispose();
             throw;
         }
 
@@ -136,6 +159,8 @@ public sealed partial class DeviceWorker : IDisposable
         {
             while (_inbox.Reader.TryRead(out var arrived))
             {
+                Interlocked.Decrement(ref _waiting);
+                Interlocked.Increment(ref _running);
                 running.Add(arrived);
             }
 
@@ -154,7 +179,7 @@ public sealed partial class DeviceWorker : IDisposable
                 if (!Advance(running[i]))
                 {
                     running.RemoveAt(i);
-                    Interlocked.Decrement(ref _active);
+                    Interlocked.Decrement(ref _running);
                 }
             }
         }
@@ -223,6 +248,7 @@ public sealed partial class DeviceWorker : IDisposable
     {
         Interlocked.Add(ref _kvTokens, -(sequence.Cache?.Length ?? 0));
         sequence.Complete(error);
+        sequence.Reservation?.Dispose();
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Model {Model} on device {Device}: a generation step failed")]

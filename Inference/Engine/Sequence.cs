@@ -31,6 +31,9 @@ internal sealed class Sequence : IDisposable
 
     public KvCache? Cache { get; set; }
 
+    /// <summary>Capacity the engine reserved for this sequence itself, released when it leaves; null when the caller holds it.</summary>
+    public EngineReservation? Reservation { get; init; }
+
     public ChannelReader<TokenEvent> Reader => _output.Reader;
 
     public void Emit(TokenEvent tokenEvent) => _output.Writer.TryWrite(tokenEvent);

@@ -24,12 +24,13 @@ public static class TextGenerator
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return model.GenerateTextAsync(model.Tokenizer.Encode(prompt), options, [], skipSpecialTokens, cancellationToken);
+        return model.GenerateTextAsync(model.Tokenizer.Encode(prompt), options, [], skipSpecialTokens, cancellationToken: cancellationToken);
     }
 
     /// <summary>
     /// Streams the continuation of <paramref name="promptIds"/>. When a stop sequence matches, generation is
     /// cancelled at once and the last chunk (text before the stop) carries <see cref="FinishReason.Stop"/>.
+    /// With a <paramref name="reservation"/> it runs on that capacity at once; without, it waits in the engine for capacity.
     /// </summary>
     public static async IAsyncEnumerable<TextChunk> GenerateTextAsync(
         this LoadedModel model,
@@ -37,13 +38,14 @@ public static class TextGenerator
         GenerationOptions options,
         IReadOnlyList<string> stopSequences,
         bool skipSpecialTokens = true,
+        EngineReservation? reservation = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         var detokenizer = model.Tokenizer.CreateStreamingDetokenizer(promptIds, skipSpecialTokens);
         var stops = new StopSequenceFilter(stopSequences);
         var tokens = new List<TokenEvent>();
-        await foreach (var tokenEvent in model.Pool.GenerateAsync(new GenerationRequest(promptIds, options), cancellationToken).ConfigureAwait(false))
+        await foreach (var tokenEvent in model.Pool.GenerateAsync(new GenerationRequest(promptIds, options), reservation, cancellationToken).ConfigureAwait(false))
         {
             tokens.Add(tokenEvent);
             var text = tokenEvent.IsEndOfSequence ? string.Empty : detokenizer.Push(tokenEvent.TokenId);

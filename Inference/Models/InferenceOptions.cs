@@ -36,9 +36,20 @@ public sealed class InferenceOptions : IValidatableObject
     [Range(0, 1024)]
     public int IntraOpThreads { get; init; }
 
-    /// <summary>Sequences one device runs at once before new work prefers another device.</summary>
+    /// <summary>Sequences one device decodes at once (one batched step); admission never reserves more.</summary>
     [Range(1, 4096)]
-    public int MaxSequencesPerDevice { get; init; } = 16;
+    public int MaxBatchSize { get; init; } = 16;
+
+    /// <summary>
+    /// KV-cache tokens one device may have reserved (prompt + max tokens per sequence); 0 sizes it from the model's
+    /// KV bytes per token and the memory available (logged at start-up).
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long MaxKvTokens { get; init; }
+
+    /// <summary>Prompt tokens prefilled per scheduler step at most: a long prompt is fed in chunks so running streams keep flowing.</summary>
+    [Range(1, 1 << 20)]
+    public int MaxPrefillTokensPerStep { get; init; } = 512;
 
     /// <summary>Write the built-in model into the models directory when it holds no model.</summary>
     public bool WriteDefaultModel { get; init; } = true;

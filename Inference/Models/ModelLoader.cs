@@ -46,7 +46,15 @@ public sealed partial class ModelLoader(ILoggerFactory loggerFactory)
                 try
                 {
                     var signature = DecoderSignature.Bind(config, session);
-                    workers.Add(new DeviceWorker(config, new DecoderRunner(session, signature), device, options.MaxSequencesPerDevice, loggerFactory.CreateLogger<DeviceWorker>()));
+                    var limits = new EngineLimits(options.MaxBatchSize, KvBudget.Resolve(options, config, signature, KvBudget.AvailableBytes()), options.MaxPrefillTokensPerStep);
+                    if (workers.Count == 0)
+                    {
+                        var bytesPerToken = KvBudget.BytesPerToken(signature);
+                        var how = options.MaxKvTokens == 0 ? "sized from memory" : "configured";
+                        LogKvBudget(_logger, config.Name, limits.MaxKvTokens, bytesPerToken, how, limits.MaxBatchSize);
+                    }
+
+                    workers.Add(new DeviceWorker(config, new DecoderRunner(session, signature), device, limits, loggerFactory.CreateLogger<DeviceWorker>()));
                 }
                 catch
                 {
@@ -115,6 +123,9 @@ public sealed partial class ModelLoader(ILoggerFactory loggerFactory)
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Model {Model} loaded on {Provider} x{Devices} ({Layout} KV, {KvType})")]
     private static partial void LogLoaded(ILogger logger, string model, string provider, int devices, KvLayout layout, TensorElementType kvType);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Model {Model}: KV budget {KvTokens} tokens per device ({BytesPerToken} bytes per token, {How}), batches of up to {MaxBatchSize}")]
+    private static partial void LogKvBudget(ILogger logger, string model, long kvTokens, long bytesPerToken, string how, int maxBatchSize);
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Model {Model} asks for the {Provider} execution provider, which is not available here; it runs on {Actual}")]
     private static partial void LogProviderOptionsIgnored(ILogger logger, string model, string provider, string actual);
