@@ -8,6 +8,7 @@ using Platform.Api.Health;
 using Platform.Api.Models;
 using Platform.Api.Observability;
 using Platform.Api.RateLimits;
+using Platform.Api.WaitingRoom;
 using Platform.Billing;
 using Platform.Inference;
 
@@ -38,6 +39,7 @@ public static class ApiApplication
         builder.Services.AddApiKeyAuth();
         builder.Services.AddTierLimits(builder.Configuration);
         builder.Services.AddObservability();
+        builder.Services.AddWaitingRoom(builder.Configuration);
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();

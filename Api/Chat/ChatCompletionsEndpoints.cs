@@ -35,9 +35,11 @@ internal static class ChatCompletionsEndpoints
             options.Value.SystemFingerprint,
             promptIds.Count,
             request.TopLogprobs);
-        var chunks = CompletionRunner.RunAsync(model, choices, sampling.Stop, context.RequestAborted).WithTokenTimings(context, model.Name);
+        var admission = await CompletionRunner.AdmitAsync(context, model, choices, reservation, sampling.Stream);
+        var chunks = CompletionRunner.RunAsync(model, choices, sampling.Stop, admission, context.RequestAborted).WithTokenTimings(context, model.Name);
         return await CompletionRunner.RespondAsync(
             reservation,
+            admission,
             promptIds.Count,
             () => response.CompletionTokens,
             sampling.Stream,

@@ -42,9 +42,11 @@ internal static class CompletionsEndpoints
             prompts,
             sampling.N,
             request);
-        var chunks = CompletionRunner.RunAsync(model, choices, sampling.Stop, context.RequestAborted).WithTokenTimings(context, model.Name);
+        var admission = await CompletionRunner.AdmitAsync(context, model, choices, reservation, sampling.Stream);
+        var chunks = CompletionRunner.RunAsync(model, choices, sampling.Stop, admission, context.RequestAborted).WithTokenTimings(context, model.Name);
         return await CompletionRunner.RespondAsync(
             reservation,
+            admission,
             promptTokens,
             () => response.CompletionTokens,
             sampling.Stream,

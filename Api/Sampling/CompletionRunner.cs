@@ -4,6 +4,7 @@ using Platform.Api.Auth;
 using Platform.Api.Errors;
 using Platform.Api.RateLimits;
 using Platform.Api.Streaming;
+using Platform.Api.WaitingRoom;
 using Platform.Inference.Engine;
 using Platform.Inference.Models;
 
@@ -75,17 +76,38 @@ internal static class CompletionRunner
         }
     }
 
-    /// <summary>Runs every choice at once and interleaves their chunks as they come; leaving early cancels them all.</summary>
+    /// <summary>
+    /// The waiting room's verdict, after the token reservation and before any response byte: the engine capacity for
+    /// every choice (prompt + max tokens each), or a 503 (then the token reservation is given back at once).
+    /// </summary>
+    public static async Task<Admission> AdmitAsync(HttpContext context, LoadedModel model, IReadOnlyList<ChoiceRequest> choices, TokenReservation tokens, bool stream)
+    {
+        var kvTokens = choices.Max(c => model.Pool.KvTokensFor(new GenerationRequest(c.PromptIds, c.Options)));
+        try
+        {
+            var admission = await Admission.EnterAsync(context, model, choices.Count, kvTokens, stream);
+            context.Response.RegisterForDispose(admission);
+            return admission;
+        }
+        catch
+        {
+            await tokens.SettleAsync(0);
+            throw;
+        }
+    }
+
+    /// <summary>Runs every choice at once on the admitted capacity and interleaves their chunks as they come; leaving early cancels them all.</summary>
     public static async IAsyncEnumerable<(int Choice, TextChunk Chunk)> RunAsync(
         LoadedModel model,
         IReadOnlyList<ChoiceRequest> choices,
         IReadOnlyList<string> stops,
+        Admission admission,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (choices.Count == 1)
         {
             var only = choices[0];
-            await foreach (var chunk in model.GenerateTextAsync(only.PromptIds, only.Options, stops, cancellationToken: cancellationToken))
+            await foreach (var chunk in model.GenerateTextAsync(only.PromptIds, only.Options, stops, reservation: admission.Reservation, cancellationToken: cancellationToken))
             {
                 yield return (only.Index, chunk);
             }
@@ -98,7 +120,7 @@ internal static class CompletionRunner
         var producers = choices.Select(choice => Task.Run(
             async () =>
             {
-                await foreach (var chunk in model.GenerateTextAsync(choice.PromptIds, choice.Options, stops, cancellationToken: stop.Token))
+                await foreach (var chunk in model.GenerateTextAsync(choice.PromptIds, choice.Options, stops, reservation: admission.Reservation, cancellationToken: stop.Token))
                 {
                     await merged.Writer.WriteAsync((choice.Index, chunk), stop.Token);
                 }
@@ -125,10 +147,12 @@ internal static class CompletionRunner
 
     /// <summary>
     /// Streams or collects the response, and either way settles the token reservation with what was really
-    /// generated, also when the request fails or the client leaves.
+    /// generated and gives back the engine capacity, also when the request fails or the client leaves. An opted-in
+    /// stream still in the waiting room waits at the start of its stream.
     /// </summary>
     public static async Task<IResult> RespondAsync<T>(
         TokenReservation reservation,
+        Admission admission,
         long promptTokens,
         Func<int> completionTokens,
         bool stream,
@@ -141,10 +165,12 @@ internal static class CompletionRunner
             {
                 try
                 {
+                    await admission.WaitAsync(writer);
                     await streamAsync(writer);
                 }
                 finally
                 {
+                    admission.Dispose();
                     await reservation.SettleAsync(promptTokens + completionTokens());
                 }
             });
@@ -156,6 +182,7 @@ internal static class CompletionRunner
         }
         finally
         {
+            admission.Dispose();
             await reservation.SettleAsync(promptTokens + completionTokens());
         }
     }
