@@ -49,7 +49,8 @@ internal sealed class SmallAppHost : IAsyncDisposable
                 .UseSetting("Inference:ExecutionProvider", "cpu")
                 .UseSetting("Inference:IntraOpThreads", "1")
                 .UseSetting("ConnectionStrings:Platform", database.ConnectionString)
-                .UseSetting("PLATFORM_ADMIN_KEY", adminKey);
+                .UseSetting("PLATFORM_ADMIN_KEY", adminKey)
+                .UseSetting("urls", "http://127.0.0.1:0");
             foreach (var (key, value) in settings)
             {
                 b.UseSetting(key, value);
