@@ -9,6 +9,31 @@ internal sealed partial class DecoderRunner
     public bool CanBatch => Signature.AttentionMask is not null && Signature.PositionIds is not null;
 
     /// <summary>
+    /// Whether the model takes several new tokens after a non-empty past (chunked prefill). Some exports cannot
+    /// (e.g. a mask subgraph that expands to the new length only when the past is empty); they prefill whole prompts.
+    /// </summary>
+    public bool ProbeChunkedPrefill()
+    {
+        try
+        {
+            using var cache = CreateCache();
+            using (Step([0, 0], cache))
+            {
+            }
+
+            using (Step([0, 0], cache))
+            {
+            }
+
+            return true;
+        }
+        catch (OrtException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Decodes one token for each row of a batch whose pasts are left-padded to <paramref name="paddedLength"/>:
     /// row i holds <paramref name="lengths"/>[i] real positions at the end of its past, the padding before them is
     /// masked out, and the new token sits at position lengths[i]. Returns the logits <c>[batch, 1, vocab]</c> and the

@@ -13,6 +13,7 @@ public sealed partial class DeviceWorker
 {
     private void Loop()
     {
+        _chunkedPrefill = _runner.ProbeChunkedPrefill();
         try
         {
             while (true)
@@ -100,7 +101,14 @@ public sealed partial class DeviceWorker
         for (var i = 0; i < _prefilling.Count && budget > 0; i++)
         {
             var sequence = _prefilling[i];
-            var chunk = Math.Min(sequence.Prompt.Length - sequence.Prefilled, budget);
+            var rest = sequence.Prompt.Length - sequence.Prefilled;
+            if (!_chunkedPrefill && rest > budget && fed > 0)
+            {
+                // Whole prompts only: a long one waits for a step of its own.
+                break;
+            }
+
+            var chunk = _chunkedPrefill ? Math.Min(rest, budget) : rest;
             try
             {
                 sequence.Cache ??= _runner.CreateCache();

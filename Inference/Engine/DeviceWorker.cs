@@ -24,6 +24,7 @@ public sealed partial class DeviceWorker : IDisposable
     private readonly List<Sequence> _prefilling = [];
     private readonly List<Sequence> _joining = [];
     private int _lastBatchSize;
+    private bool _chunkedPrefill;
     private int _running;
     private int _waiting;
     private long _kvTokens;
