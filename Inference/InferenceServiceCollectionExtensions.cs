@@ -16,7 +16,9 @@ public static class InferenceServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(new SeedSource(new Random()));
+        services.AddMetrics();
         services.AddSingleton<ModelRegistry>();
+        services.AddSingleton<EngineMetrics>();
         services.AddSingleton<ModelLoader>();
         services.AddSingleton<ExecutionProviderSelector>();
         services.AddHostedService<InferenceStartup>();

@@ -8,7 +8,7 @@ namespace Platform.Inference.Engine;
 /// Runs one forward step of a decoder for one sequence: new tokens in, the last position's logits out,
 /// the KV cache advanced. Only the session's single owner calls it.
 /// </summary>
-internal sealed class DecoderRunner
+internal sealed partial class DecoderRunner
 {
     private readonly OrtSession _session;
     private readonly string[] _inputNames;

@@ -6,9 +6,9 @@ using Platform.Inference.Models;
 namespace Platform.Inference.Engine;
 
 /// <summary>
-/// The single owner of one device's session: a dedicated thread that takes new sequences from a bounded inbox
-/// and advances every running sequence by one step in turn, so concurrent requests share the device and a
-/// cancelled or finished sequence leaves (and frees its KV cache) at the next step.
+/// The single owner of one device's session: a dedicated thread running the continuous-batching scheduler
+/// (<c>DeviceWorker.Scheduler.cs</c>). Sequences arrive through a bounded inbox, already holding reserved capacity;
+/// each step prefills new ones (in chunks) and decodes every running one in a single batched <c>Run</c>.
 /// </summary>
 public sealed partial class DeviceWorker : IDisposable
 {
@@ -19,13 +19,21 @@ public sealed partial class DeviceWorker : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Thread _thread;
     private readonly HashSet<int> _eosIds;
+    private readonly EngineMetrics? _metrics;
+    private readonly DecodeBatch _batch;
+    private readonly List<Sequence> _prefilling = [];
+    private readonly List<Sequence> _joining = [];
+    private int _lastBatchSize;
+    private bool _chunkedPrefill;
     private int _running;
     private int _waiting;
     private long _kvTokens;
     private long _generatedTokens;
 
-    internal DeviceWorker(ModelConfig config, DecoderRunner runner, int deviceId, EngineLimits limits, ILogger logger)
+    internal DeviceWorker(ModelConfig config, DecoderRunner runner, int deviceId, EngineLimits limits, ILogger logger, EngineMetrics? metrics = null)
     {
+        _metrics = metrics;
+        _batch = new DecodeBatch(runner.Session.Runtime, runner.Signature);
         _config = config;
         _runner = runner;
         _logger = logger;
@@ -64,6 +72,9 @@ public sealed partial class DeviceWorker : IDisposable
         Budget.MaxKvTokens);
 
     internal DeviceBudget Budget { get; }
+
+    /// <summary>Sequences in the last decode step.</summary>
+    public int LastBatchSize => Volatile.Read(ref _lastBatchSize);
 
     /// <summary>Tokens generated here since start-up.</summary>
     public long GeneratedTokens => Interlocked.Read(ref _generatedTokens);
@@ -122,6 +133,7 @@ public sealed partial class DeviceWorker : IDisposable
         _stopping.Cancel();
         _inbox.Writer.TryComplete();
         _thread.Join();
+        _batch.Dispose();
         _runner.Session.Dispose();
         _stopping.Dispose();
     }
@@ -150,105 +162,6 @@ public sealed partial class DeviceWorker : IDisposable
                 throw new InvalidPromptException($"Model '{_config.Name}': token id {id} is outside the model's vocabulary of {vocabulary}.");
             }
         }
-    }
-
-    private void Loop()
-    {
-        var running = new List<Sequence>();
-        while (true)
-        {
-            while (_inbox.Reader.TryRead(out var arrived))
-            {
-                Interlocked.Decrement(ref _waiting);
-                Interlocked.Increment(ref _running);
-                running.Add(arrived);
-            }
-
-            if (running.Count == 0)
-            {
-                if (!WaitForWork())
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            for (var i = running.Count - 1; i >= 0; i--)
-            {
-                if (!Advance(running[i]))
-                {
-                    running.RemoveAt(i);
-                    Interlocked.Decrement(ref _running);
-                }
-            }
-        }
-    }
-
-    private bool WaitForWork()
-    {
-        try
-        {
-            return _inbox.Reader.WaitToReadAsync(_stopping.Token).AsTask().GetAwaiter().GetResult();
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>One step of one sequence; false when it has left (finished, cancelled or failed).</summary>
-    private bool Advance(Sequence sequence)
-    {
-        if (sequence.Cancellation.IsCancellationRequested)
-        {
-            Leave(sequence, new OperationCanceledException(sequence.Cancellation));
-            return false;
-        }
-
-        try
-        {
-            sequence.Cache ??= _runner.CreateCache();
-            var before = sequence.Cache.Length;
-            int token;
-            TokenLogprobs? logprobs;
-            using (var logits = _runner.Step(sequence.PendingInput, sequence.Cache))
-            {
-                token = sequence.Sampler.Next(logits, out logprobs);
-            }
-
-            Interlocked.Add(ref _kvTokens, sequence.Cache.Length - before);
-            Interlocked.Increment(ref _generatedTokens);
-            sequence.Generated++;
-            var options = sequence.Request.Options;
-            FinishReason? finish =
-                !options.IgnoreEos && _eosIds.Contains(token) ? FinishReason.Stop
-                : sequence.Generated >= options.MaxTokens || sequence.Cache.Length >= _config.ContextLength ? FinishReason.Length
-                : null;
-            sequence.Emit(new TokenEvent(token, finish, logprobs));
-            if (finish is not null)
-            {
-                Leave(sequence, null);
-                return false;
-            }
-
-            sequence.PendingInput = [token];
-            return true;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            LogStepFailed(_logger, ex, _config.Name, DeviceId);
-            Leave(sequence, ex);
-            return false;
-        }
-    }
-
-    /// <summary>The sequence leaves the device: its KV cache is released and its positions no longer count.</summary>
-    private void Leave(Sequence sequence, Exception? error)
-    {
-        Interlocked.Add(ref _kvTokens, -(sequence.Cache?.Length ?? 0));
-        sequence.Complete(error);
-        sequence.Reservation?.Dispose();
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Model {Model} on device {Device}: a generation step failed")]

@@ -3,8 +3,8 @@ using System.Threading.Channels;
 namespace Platform.Inference.Engine;
 
 /// <summary>
-/// A generation in flight, owned by one device worker: its tokens so far, KV cache, sampler and the channel
-/// its consumer reads. Only the worker's loop touches the mutable state.
+/// A generation in flight, owned by one device worker: its progress, its own KV cache while it prefills (then a
+/// row of the batch's), its sampler and the channel its consumer reads. Only the worker's loop touches the mutable state.
 /// </summary>
 internal sealed class Sequence : IDisposable
 {
@@ -15,19 +15,35 @@ internal sealed class Sequence : IDisposable
         Request = request;
         Sampler = new Sampler(request.Options, seed);
         Cancellation = cancellation;
-        PendingInput = [.. request.PromptIds];
+        Prompt = [.. request.PromptIds];
     }
 
     public GenerationRequest Request { get; }
+
+    public int[] Prompt { get; }
 
     public Sampler Sampler { get; }
 
     public CancellationToken Cancellation { get; }
 
-    /// <summary>Tokens not yet fed to the model: the prompt at first, then the last sampled token.</summary>
-    public int[] PendingInput { get; set; }
+    /// <summary>Prompt tokens already prefilled; prefill runs in chunks until it reaches the prompt's length.</summary>
+    public int Prefilled { get; set; }
+
+    public bool PrefillDone => Prefilled == Prompt.Length;
+
+    /// <summary>Positions in this sequence's KV cache (its own, or its row of the batch).</summary>
+    public int Length { get; set; }
+
+    /// <summary>The last sampled token: the next decode step's input.</summary>
+    public int LastToken { get; set; }
 
     public int Generated { get; set; }
+
+    /// <summary>Row in the running batch; -1 before it joins.</summary>
+    public int BatchRow { get; set; } = -1;
+
+    /// <summary>Finished, failed or cancelled: its row is dropped at the next re-pack.</summary>
+    public bool Left { get; private set; }
 
     public KvCache? Cache { get; set; }
 
@@ -40,8 +56,10 @@ internal sealed class Sequence : IDisposable
 
     public void Complete(Exception? error = null)
     {
+        Left = true;
         _output.Writer.TryComplete(error);
         Dispose();
+        Reservation?.Dispose();
     }
 
     /// <summary>Frees the KV cache; called by the worker when the sequence leaves.</summary>

@@ -7,7 +7,7 @@ using Platform.Inference.Tokenization;
 namespace Platform.Inference.Models;
 
 /// <summary>Turns a model folder into a <see cref="LoadedModel"/>: config, tokenizer, one session per device.</summary>
-public sealed partial class ModelLoader(ILoggerFactory loggerFactory)
+public sealed partial class ModelLoader(ILoggerFactory loggerFactory, EngineMetrics? metrics = null)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<ModelLoader>();
 
@@ -54,7 +54,7 @@ public sealed partial class ModelLoader(ILoggerFactory loggerFactory)
                         LogKvBudget(_logger, config.Name, limits.MaxKvTokens, bytesPerToken, how, limits.MaxBatchSize);
                     }
 
-                    workers.Add(new DeviceWorker(config, new DecoderRunner(session, signature), device, limits, loggerFactory.CreateLogger<DeviceWorker>()));
+                    workers.Add(new DeviceWorker(config, new DecoderRunner(session, signature), device, limits, loggerFactory.CreateLogger<DeviceWorker>(), metrics));
                 }
                 catch
                 {

@@ -1,0 +1,128 @@
+using Platform.Inference.Models;
+using Platform.Inference.Native;
+
+namespace Platform.Inference.Engine;
+
+/// <summary>
+/// The running batch of one device: its members and their KV caches packed into one tensor per past input, each
+/// row left-padded to the longest member. Between steps the presents become the past as they are (the padding
+/// stays in place); the tensors are re-packed only when members join or leave, which also trims padding that no
+/// member needs any more.
+/// </summary>
+internal sealed class DecodeBatch(OrtRuntime runtime, DecoderSignature signature) : IDisposable
+{
+    private readonly List<Sequence> _members = [];
+    private OrtTensor[] _past = [];
+
+    public IReadOnlyList<Sequence> Members => _members;
+
+    public int Count => _members.Count;
+
+    /// <summary>Past positions per row, padding included.</summary>
+    public int PaddedLength { get; private set; }
+
+    public IReadOnlyList<OrtTensor> Past => _past;
+
+    /// <summary>
+    /// Rebuilds the batch as <paramref name="members"/>: current members keep their caches (copied from their old
+    /// rows), newcomers bring theirs from prefill (whose tensors are released once copied).
+    /// </summary>
+    public void Repack(IReadOnlyList<Sequence> members)
+    {
+        var padded = members.Count == 0 ? 0 : members.Max(m => m.Length);
+        OrtTensor[] next;
+        if (members.Count == 1 && members[0].Cache is { } only && _members.Count == 0)
+        {
+            // A lone newcomer: its own cache is already the batch (no copy).
+            next = only.Detach();
+        }
+        else
+        {
+            next = new OrtTensor[signature.PastNames.Count];
+            var shape = signature.PastShape(members.Count, padded);
+            for (var t = 0; t < next.Length; t++)
+            {
+                next[t] = OrtTensor.Allocate(runtime, signature.KvType, shape);
+            }
+
+            for (var row = 0; row < members.Count; row++)
+            {
+                var member = members[row];
+                for (var t = 0; t < next.Length; t++)
+                {
+                    var (source, sourceBatch, sourceRow, sourcePadded) = member.Cache is { } cache
+                        ? (cache.Tensors[t], 1, 0, member.Length)
+                        : (_past[t], _members.Count, member.BatchRow, PaddedLength);
+                    CopyRows(source, sourceBatch, sourceRow, sourcePadded, next[t], members.Count, row, padded, member.Length);
+                }
+            }
+        }
+
+        foreach (var tensor in _past)
+        {
+            tensor.Dispose();
+        }
+
+        _past = next;
+        PaddedLength = padded;
+        _members.Clear();
+        for (var row = 0; row < members.Count; row++)
+        {
+            var member = members[row];
+            member.Cache?.Dispose();
+            member.Cache = null;
+            member.BatchRow = row;
+            _members.Add(member);
+        }
+    }
+
+    /// <summary>After a step: the presents (one position longer per row) become the past.</summary>
+    public void Advance(OrtTensor[] presents)
+    {
+        foreach (var tensor in _past)
+        {
+            tensor.Dispose();
+        }
+
+        _past = presents;
+        PaddedLength++;
+    }
+
+    /// <summary>Drops every member and frees the tensors.</summary>
+    public void Clear() => Repack([]);
+
+    public void Dispose() => Clear();
+
+    /// <summary>Copies one row's last <paramref name="length"/> positions (its real past) between two padded tensors.</summary>
+    private void CopyRows(OrtTensor source, int sourceBatch, int sourceRow, int sourcePadded, OrtTensor target, int targetBatch, int targetRow, int targetPadded, int length)
+    {
+        if (source.ElementType.SizeInBytes() == 2)
+        {
+            CopyRows<ushort>(source, sourceBatch, sourceRow, sourcePadded, target, targetBatch, targetRow, targetPadded, length);
+        }
+        else
+        {
+            CopyRows<float>(source, sourceBatch, sourceRow, sourcePadded, target, targetBatch, targetRow, targetPadded, length);
+        }
+    }
+
+    private void CopyRows<T>(OrtTensor source, int sourceBatch, int sourceRow, int sourcePadded, OrtTensor target, int targetBatch, int targetRow, int targetPadded, int length)
+        where T : unmanaged
+    {
+        var from = source.AsSpan<T>();
+        var to = target.AsSpan<T>();
+        var heads = signature.KvHeads;
+        var headSize = signature.HeadSize;
+        var halves = signature.KvLayout == KvLayout.Combined ? 2 : 1;
+        var count = length * headSize;
+        for (var half = 0; half < halves; half++)
+        {
+            for (var head = 0; head < heads; head++)
+            {
+                var sourceStart = (((((long)half * sourceBatch) + sourceRow) * heads + head) * sourcePadded + (sourcePadded - length)) * headSize;
+                var targetStart = (((((long)half * targetBatch) + targetRow) * heads + head) * targetPadded + (targetPadded - length)) * headSize;
+                from.Slice((int)sourceStart, count).CopyTo(to.Slice((int)targetStart, count));
+            }
+        }
+    }
+}

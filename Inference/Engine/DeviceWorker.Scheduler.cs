@@ -1,0 +1,292 @@
+using System.Diagnostics;
+using Platform.Inference.Native;
+
+namespace Platform.Inference.Engine;
+
+/// <summary>
+/// The continuous-batching loop. Each step: take new sequences, drop cancelled ones, prefill up to
+/// <see cref="MaxPrefillTokensPerStep"/> prompt tokens (first come first served, a long prompt in chunks), let the
+/// sequences whose prefill finished join the batch (re-packing its KV tensors only when membership changed), then
+/// decode one token for every member in a single <c>Run</c>. Sequences that finish leave at the next step.
+/// </summary>
+public sealed partial class DeviceWorker
+{
+    private void Loop()
+    {
+        _chunkedPrefill = _runner.ProbeChunkedPrefill();
+        try
+        {
+            while (true)
+            {
+                while (_inbox.Reader.TryRead(out var arrived))
+                {
+                    _prefilling.Add(arrived);
+                }
+
+                if (_prefilling.Count == 0 && _joining.Count == 0 && _batch.Count == 0)
+                {
+                    Volatile.Write(ref _lastBatchSize, 0);
+                    if (!WaitForWork())
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                Step();
+            }
+        }
+        finally
+        {
+            Shutdown();
+        }
+    }
+
+    private void Step()
+    {
+        DropCancelled();
+        Prefill();
+        var changed = _joining.Count > 0 || _batch.Members.Any(m => m.Left);
+        if (changed)
+        {
+            Regroup();
+        }
+
+        if (_batch.Count > 0)
+        {
+            Decode();
+        }
+    }
+
+    private bool WaitForWork()
+    {
+        try
+        {
+            return _inbox.Reader.WaitToReadAsync(_stopping.Token).AsTask().GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private void DropCancelled()
+    {
+        for (var i = _prefilling.Count - 1; i >= 0; i--)
+        {
+            if (_prefilling[i].Cancellation.IsCancellationRequested)
+            {
+                LeaveWaiting(_prefilling[i], new OperationCanceledException(_prefilling[i].Cancellation));
+                _prefilling.RemoveAt(i);
+            }
+        }
+
+        foreach (var member in _batch.Members)
+        {
+            if (!member.Left && member.Cancellation.IsCancellationRequested)
+            {
+                LeaveRunning(member, new OperationCanceledException(member.Cancellation));
+            }
+        }
+    }
+
+    /// <summary>Feeds prompts, oldest first, up to the step's token budget; a finished prefill samples the first token.</summary>
+    private void Prefill()
+    {
+        var budget = MaxPrefillTokensPerStep;
+        var started = Stopwatch.GetTimestamp();
+        var fed = 0;
+        var firstTokens = 0;
+        for (var i = 0; i < _prefilling.Count && budget > 0; i++)
+        {
+            var sequence = _prefilling[i];
+            var rest = sequence.Prompt.Length - sequence.Prefilled;
+            if (!_chunkedPrefill && rest > budget && fed > 0)
+            {
+                // Whole prompts only: a long one waits for a step of its own.
+                break;
+            }
+
+            var chunk = _chunkedPrefill ? Math.Min(rest, budget) : rest;
+            try
+            {
+                sequence.Cache ??= _runner.CreateCache();
+                using var logits = _runner.Step(sequence.Prompt.AsSpan(sequence.Prefilled, chunk), sequence.Cache);
+                sequence.Prefilled += chunk;
+                sequence.Length += chunk;
+                Interlocked.Add(ref _kvTokens, chunk);
+                budget -= chunk;
+                fed += chunk;
+                if (!sequence.PrefillDone)
+                {
+                    continue;
+                }
+
+                _prefilling.RemoveAt(i--);
+                firstTokens++;
+                if (Accept(sequence, logits))
+                {
+                    LeaveWaiting(sequence, null);
+                }
+                else
+                {
+                    _joining.Add(sequence);
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogStepFailed(_logger, ex, _config.Name, DeviceId);
+                _prefilling.Remove(sequence);
+                i--;
+                LeaveWaiting(sequence, ex);
+            }
+        }
+
+        if (fed > 0)
+        {
+            _metrics?.RecordPrefill(_config.Name, DeviceId, fed, firstTokens, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    /// <summary>The batch becomes its remaining members followed by the newcomers.</summary>
+    private void Regroup()
+    {
+        var members = _batch.Members.Where(m => !m.Left).Concat(_joining).ToList();
+        var joined = _joining.Count;
+        try
+        {
+            _batch.Repack(members);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogStepFailed(_logger, ex, _config.Name, DeviceId);
+            Interlocked.Add(ref _waiting, -joined);
+            Interlocked.Add(ref _running, joined);
+            _joining.Clear();
+            FailBatch(members, ex);
+            return;
+        }
+
+        _joining.Clear();
+        Interlocked.Add(ref _waiting, -joined);
+        Interlocked.Add(ref _running, joined);
+    }
+
+    /// <summary>One token for every member, in one batched <c>Run</c>.</summary>
+    private void Decode()
+    {
+        var members = _batch.Members;
+        var count = members.Count;
+        Span<int> tokens = count <= 256 ? stackalloc int[count] : new int[count];
+        Span<int> lengths = count <= 256 ? stackalloc int[count] : new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            tokens[i] = members[i].LastToken;
+            lengths[i] = members[i].Length;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        OrtTensor logits;
+        try
+        {
+            logits = _runner.StepBatch(tokens, lengths, _batch.PaddedLength, _batch.Past, out var presents);
+            _batch.Advance(presents);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogStepFailed(_logger, ex, _config.Name, DeviceId);
+            FailBatch([.. members], ex);
+            return;
+        }
+
+        using (logits)
+        {
+            var vocabulary = Signature.VocabularySize;
+            for (var i = 0; i < count; i++)
+            {
+                var member = members[i];
+                member.Length++;
+                Interlocked.Increment(ref _kvTokens);
+                if (member.Left)
+                {
+                    // Cancelled during the step: its row is dropped at the next re-pack.
+                    continue;
+                }
+
+                try
+                {
+                    if (Accept(member, new LogitsRow(logits, i * vocabulary, vocabulary)))
+                    {
+                        LeaveRunning(member, null);
+                    }
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    LogStepFailed(_logger, ex, _config.Name, DeviceId);
+                    LeaveRunning(member, ex);
+                }
+            }
+        }
+
+        Volatile.Write(ref _lastBatchSize, count);
+        _metrics?.RecordDecode(_config.Name, DeviceId, count, Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>Samples and emits the next token; true when the sequence has finished.</summary>
+    private bool Accept(Sequence sequence, LogitsRow logits)
+    {
+        var token = sequence.Sampler.Next(logits, out var logprobs);
+        Interlocked.Increment(ref _generatedTokens);
+        sequence.Generated++;
+        sequence.LastToken = token;
+        var options = sequence.Request.Options;
+        FinishReason? finish =
+            !options.IgnoreEos && _eosIds.Contains(token) ? FinishReason.Stop
+            : sequence.Generated >= options.MaxTokens || sequence.Length >= _config.ContextLength ? FinishReason.Length
+            : null;
+        sequence.Emit(new TokenEvent(token, finish, logprobs));
+        return finish is not null;
+    }
+
+    private void FailBatch(IReadOnlyList<Sequence> members, Exception error)
+    {
+        foreach (var member in members)
+        {
+            if (!member.Left)
+            {
+                LeaveRunning(member, error);
+            }
+        }
+
+        _batch.Clear();
+    }
+
+    /// <summary>A sequence that never joined the batch leaves: its own KV cache goes with it.</summary>
+    private void LeaveWaiting(Sequence sequence, Exception? error)
+    {
+        Interlocked.Decrement(ref _waiting);
+        Interlocked.Add(ref _kvTokens, -sequence.Length);
+        sequence.Complete(error);
+    }
+
+    /// <summary>A member leaves; its positions stop counting now and its row is dropped at the next re-pack.</summary>
+    private void LeaveRunning(Sequence sequence, Exception? error)
+    {
+        Interlocked.Decrement(ref _running);
+        Interlocked.Add(ref _kvTokens, -sequence.Length);
+        sequence.Complete(error);
+    }
+
+    private void Shutdown()
+    {
+        var stopped = new OperationCanceledException("The engine is shutting down.");
+        _prefilling.ForEach(s => LeaveWaiting(s, stopped));
+        _joining.ForEach(s => LeaveWaiting(s, stopped));
+        FailBatch([.. _batch.Members], stopped);
+        while (_inbox.Reader.TryRead(out var queued))
+        {
+            LeaveWaiting(queued, stopped);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using Platform.Inference.Models;
+
+namespace Platform.Inference.Engine;
+
+/// <summary>
+/// The engine's instruments, named as Prometheus will show them (stable: dashboards depend on the names), labelled
+/// <c>model</c> and <c>device</c>. Gauges are read from the pools' loads at collection time; counters and step
+/// durations are recorded by the device loops.
+/// </summary>
+public sealed class EngineMetrics
+{
+    public const string MeterName = "Platform.Inference";
+
+    private static readonly double[] StepBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    private readonly Counter<long> _promptTokens;
+    private readonly Counter<long> _generatedTokens;
+    private readonly Histogram<double> _prefillSeconds;
+    private readonly Histogram<double> _decodeSeconds;
+
+    public EngineMetrics(IMeterFactory meterFactory, ModelRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        ArgumentNullException.ThrowIfNull(registry);
+        var meter = meterFactory.Create(MeterName);
+        meter.CreateObservableGauge("platform_engine_batch_size", () => Observe(registry, (w, _) => w.LastBatchSize), "{sequence}", "Sequences in the device's last decode step.");
+        meter.CreateObservableGauge("platform_engine_running_sequences", () => Observe(registry, (_, l) => l.RunningSequences), "{sequence}", "Sequences in the running batch.");
+        meter.CreateObservableGauge("platform_engine_waiting_sequences", () => Observe(registry, (_, l) => l.WaitingSequences), "{sequence}", "Sequences admitted to the device but not yet decoding (queued or in prefill).");
+        meter.CreateObservableGauge("platform_engine_kv_reserved_tokens", () => Observe(registry, (_, l) => l.ReservedKvTokens), "{token}", "KV-cache tokens reserved by admitted requests (prompt + max tokens).");
+        meter.CreateObservableGauge("platform_engine_kv_used_tokens", () => Observe(registry, (_, l) => l.UsedKvTokens), "{token}", "KV-cache positions held by running sequences.");
+        meter.CreateObservableGauge("platform_engine_kv_budget_tokens", () => Observe(registry, (_, l) => l.MaxKvTokens), "{token}", "The device's KV-cache budget (Inference:MaxKvTokens).");
+        meter.CreateObservableGauge("platform_engine_kv_utilization_ratio", () => ObserveRatio(registry), null, "Reserved KV tokens over the budget.");
+        _promptTokens = meter.CreateCounter<long>("platform_engine_prompt_tokens_total", "{token}", "Prompt tokens prefilled.");
+        _generatedTokens = meter.CreateCounter<long>("platform_engine_generated_tokens_total", "{token}", "Tokens generated.");
+        _prefillSeconds = meter.CreateHistogram("platform_engine_prefill_step_duration_seconds", "s", "Time the prefill part of a scheduler step took.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StepBuckets });
+        _decodeSeconds = meter.CreateHistogram("platform_engine_decode_step_duration_seconds", "s", "Time one batched decode step took, sampling included.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StepBuckets });
+    }
+
+    internal void RecordPrefill(string model, int device, int promptTokens, int firstTokens, TimeSpan elapsed)
+    {
+        var tags = Tags(model, device);
+        _promptTokens.Add(promptTokens, tags);
+        if (firstTokens > 0)
+        {
+            _generatedTokens.Add(firstTokens, tags);
+        }
+
+        _prefillSeconds.Record(elapsed.TotalSeconds, tags);
+    }
+
+    internal void RecordDecode(string model, int device, int tokens, TimeSpan elapsed)
+    {
+        var tags = Tags(model, device);
+        _generatedTokens.Add(tokens, tags);
+        _decodeSeconds.Record(elapsed.TotalSeconds, tags);
+    }
+
+    private static TagList Tags(string model, int device) => new()
+    {
+        { "model", model },
+        { "device", device.ToString(CultureInfo.InvariantCulture) },
+    };
+
+    private static IEnumerable<Measurement<long>> Observe(ModelRegistry registry, Func<DeviceWorker, DeviceLoad, long> value)
+    {
+        foreach (var model in registry.Models)
+        {
+            foreach (var worker in model.Pool.Workers)
+            {
+                yield return new Measurement<long>(value(worker, worker.Load), Tags(model.Name, worker.DeviceId));
+            }
+        }
+    }
+
+    private static IEnumerable<Measurement<double>> ObserveRatio(ModelRegistry registry)
+    {
+        foreach (var model in registry.Models)
+        {
+            foreach (var worker in model.Pool.Workers)
+            {
+                yield return new Measurement<double>(worker.Load.KvUtilization, Tags(model.Name, worker.DeviceId));
+            }
+        }
+    }
+}
