@@ -11,6 +11,17 @@ Directory.CreateDirectory(output);
 
 using var runtime = OrtRuntime.Load(Path.Combine(AppContext.BaseDirectory, "libonnxruntime.so.1"));
 var rows = new List<BenchRow>();
+var overloadSeconds = double.Parse(Argument("--overload-seconds") ?? "60", CultureInfo.InvariantCulture);
+if (args.Contains("--overload-only"))
+{
+    // A quick run of the overload rows alone (e.g. --overload-seconds 10), saved apart from the full table.
+    rows.AddRange(await new OverloadBenchmark(SyntheticModel(SyntheticModelSpec.Bench100M, "synthetic-100m"), TimeSpan.FromSeconds(overloadSeconds)).RunAsync());
+    var only = string.Join('\n', rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"| {r.Benchmark} | {r.Metric} | {r.Value:#,0.##} | {r.Unit} | {r.Target} |")));
+    Console.WriteLine(only);
+    File.WriteAllText(Path.Combine(output, "overload.md"), only + "\n");
+    return;
+}
+
 rows.AddRange(TemplateBenchmark.Run(Path.Combine(shared, "reference", "chat-templates")));
 rows.AddRange(TokenizerBenchmark.Run(Path.Combine(shared, "models")));
 rows.AddRange(new EngineBenchmark(runtime, "tiny-random-llama", Path.Combine(shared, "models", "tiny-random-llama")).Run());
@@ -22,6 +33,7 @@ rows.AddRange(await new HttpBenchmark(new Dictionary<string, string>
     ["tiny-random-llama"] = Path.Combine(shared, "models", "tiny-random-llama"),
     ["synthetic-100m"] = SyntheticModel(SyntheticModelSpec.Bench100M, "synthetic-100m"),
 }).RunAsync());
+rows.AddRange(await new OverloadBenchmark(SyntheticModel(SyntheticModelSpec.Bench100M, "synthetic-100m"), TimeSpan.FromSeconds(overloadSeconds)).RunAsync());
 
 var table = new StringBuilder()
     .AppendLine(CultureInfo.InvariantCulture, $"ONNX Runtime {runtime.Version} (CPU), {Environment.ProcessorCount} cores, .NET {Environment.Version}")
