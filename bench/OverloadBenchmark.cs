@@ -106,11 +106,11 @@ internal sealed class OverloadBenchmark(string modelDirectory, TimeSpan duration
                     var text = await response.Content.ReadAsStringAsync();
                     if (!text.Contains("server_is_overloaded", StringComparison.Ordinal))
                     {
-                        tally.Add(ref tally.OtherServerErrors);
+                        Tally.Add(ref tally.OtherServerErrors);
                         continue;
                     }
 
-                    tally.Add(ref tally.Overloaded);
+                    Tally.Add(ref tally.Overloaded);
                     var retryMs = response.Headers.TryGetValues("retry-after-ms", out var values) ? double.Parse(values.First(), CultureInfo.InvariantCulture) : 1_000;
                     await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(retryMs, 60_000)));
                     continue;
@@ -118,13 +118,13 @@ internal sealed class OverloadBenchmark(string modelDirectory, TimeSpan duration
 
                 if (status >= 500)
                 {
-                    tally.Add(ref tally.OtherServerErrors);
+                    Tally.Add(ref tally.OtherServerErrors);
                     continue;
                 }
 
                 if (status != 200)
                 {
-                    tally.Add(ref tally.Other);
+                    Tally.Add(ref tally.Other);
                     continue;
                 }
 
@@ -132,7 +132,7 @@ internal sealed class OverloadBenchmark(string modelDirectory, TimeSpan duration
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException)
             {
-                tally.Add(ref tally.Other);
+                Tally.Add(ref tally.Other);
             }
         }
     }
@@ -169,7 +169,7 @@ internal sealed class OverloadBenchmark(string modelDirectory, TimeSpan duration
             }
         }
 
-        tally.Add(ref done ? ref tally.Ok : ref tally.Other);
+        Tally.Add(ref done ? ref tally.Ok : ref tally.Other);
         Interlocked.Add(ref tally.Tokens, tokens);
     }
 
@@ -204,7 +204,7 @@ internal sealed class OverloadBenchmark(string modelDirectory, TimeSpan duration
 
         public List<double> FirstTokens { get; } = [];
 
-        public void Add(ref long counter) => Interlocked.Increment(ref counter);
+        public static void Add(ref long counter) => Interlocked.Increment(ref counter);
 
         public void FirstToken(double ms)
         {
