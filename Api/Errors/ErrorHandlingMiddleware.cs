@@ -25,7 +25,8 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
         catch (Exception ex) when (!context.Response.HasStarted)
         {
             var error = Translate(ex, context);
-            if (error.Status >= 500)
+            // Our own 5xx (overloaded, models loading) are expected answers: logging each one would flood the log under overload.
+            if (error.Status >= 500 && ex is not ApiException)
             {
                 LogUnhandled(logger, ex, RequestIdMiddleware.Get(context));
             }

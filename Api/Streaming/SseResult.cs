@@ -24,7 +24,8 @@ internal sealed partial class SseResult(Func<SseWriter, Task> body) : IResult
         catch (Exception ex)
         {
             var error = ErrorHandlingMiddleware.Translate(ex, httpContext);
-            if (error.Status >= 500)
+            // Our own 5xx (overloaded, models loading) are expected answers: logging each one would flood the log under overload.
+            if (error.Status >= 500 && ex is not ApiException)
             {
                 var logger = httpContext.RequestServices.GetRequiredService<ILogger<SseResult>>();
                 LogStreamFailed(logger, ex, Observability.RequestIdMiddleware.Get(httpContext));
