@@ -74,7 +74,8 @@ internal sealed class Admission : IDisposable
             case EntryOutcome.ProjectQueueFull:
                 throw admission.Refuse("project_queue_full", queue.EstimateTail());
             case EntryOutcome.EstimatedWaitTooLong:
-                throw admission.Refuse("estimated_wait", estimate);
+                // By then the queue ahead should be short enough to wait through.
+                throw admission.Refuse("estimated_wait", estimate - room.Options.MaxWait);
         }
 
         context.Response.Headers["x-queue-position"] = position.ToString(CultureInfo.InvariantCulture);
