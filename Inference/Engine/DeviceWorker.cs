@@ -25,6 +25,8 @@ public sealed partial class DeviceWorker : IDisposable
     private readonly List<Sequence> _joining = [];
     private int _lastBatchSize;
     private bool _chunkedPrefill;
+    private long _decodeSteps;
+    private long _decodeTicks;
     private int _running;
     private int _waiting;
     private long _kvTokens;
@@ -75,6 +77,9 @@ public sealed partial class DeviceWorker : IDisposable
 
     /// <summary>Sequences in the last decode step.</summary>
     public int LastBatchSize => Volatile.Read(ref _lastBatchSize);
+
+    /// <summary>Batched decode steps run here since start-up, and the <see cref="System.Diagnostics.Stopwatch"/> ticks they took (sampling included).</summary>
+    internal (long Steps, long Ticks) DecodeSteps => (Interlocked.Read(ref _decodeSteps), Interlocked.Read(ref _decodeTicks));
 
     /// <summary>Tokens generated here since start-up.</summary>
     public long GeneratedTokens => Interlocked.Read(ref _generatedTokens);
@@ -134,6 +139,7 @@ public sealed partial class DeviceWorker : IDisposable
         _inbox.Writer.TryComplete();
         _thread.Join();
         _batch.Dispose();
+        _runner.ReleaseBuffers();
         _runner.Session.Dispose();
         _stopping.Dispose();
     }
