@@ -26,6 +26,7 @@ public sealed partial class DeviceWorker : IDisposable
     private int _lastBatchSize;
     private bool _chunkedPrefill;
     private long _decodeSteps;
+    private int _disposed;
     private long _decodeTicks;
     private int _running;
     private int _waiting;
@@ -135,6 +136,11 @@ public sealed partial class DeviceWorker : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _inbox.Writer.TryComplete();
         _thread.Join();
