@@ -10,30 +10,56 @@ var output = Argument("--out") ?? Path.Combine(Directory.GetCurrentDirectory(), 
 Directory.CreateDirectory(output);
 
 using var runtime = OrtRuntime.Load(Path.Combine(AppContext.BaseDirectory, "libonnxruntime.so.1"));
+// --only engine,batching (template, tokenizer, engine, batching, limits, http, overload) runs some benchmarks; the default runs all.
+// --overload-seconds N sets the overload run's length (default 60).
+var only = Argument("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+bool Runs(string name) => only is null || only.Contains(name, StringComparer.OrdinalIgnoreCase);
 var rows = new List<BenchRow>();
-var overloadSeconds = double.Parse(Argument("--overload-seconds") ?? "60", CultureInfo.InvariantCulture);
-if (args.Contains("--overload-only"))
+if (Runs("template"))
 {
-    // A quick run of the overload rows alone (e.g. --overload-seconds 10), saved apart from the full table.
-    rows.AddRange(await new OverloadBenchmark(SyntheticModel(SyntheticModelSpec.Bench100M, "synthetic-100m"), TimeSpan.FromSeconds(overloadSeconds)).RunAsync());
-    var only = string.Join('\n', rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"| {r.Benchmark} | {r.Metric} | {r.Value:#,0.##} | {r.Unit} | {r.Target} |")));
-    Console.WriteLine(only);
-    File.WriteAllText(Path.Combine(output, "overload.md"), only + "\n");
-    return;
+    rows.AddRange(TemplateBenchmark.Run(Path.Combine(shared, "reference", "chat-templates")));
 }
 
-rows.AddRange(TemplateBenchmark.Run(Path.Combine(shared, "reference", "chat-templates")));
-rows.AddRange(TokenizerBenchmark.Run(Path.Combine(shared, "models")));
-rows.AddRange(new EngineBenchmark(runtime, "tiny-random-llama", Path.Combine(shared, "models", "tiny-random-llama")).Run());
-rows.AddRange(new EngineBenchmark(runtime, "synthetic-10M", SyntheticModel(SyntheticModelSpec.Bench10M, "synthetic-10m")).Run());
-rows.AddRange(new EngineBenchmark(runtime, "synthetic-100M", SyntheticModel(SyntheticModelSpec.Bench100M, "synthetic-100m")).Run());
-rows.AddRange(await LimitsBenchmark.RunAsync());
-rows.AddRange(await new HttpBenchmark(new Dictionary<string, string>
+if (Runs("tokenizer"))
 {
-    ["tiny-random-llama"] = Path.Combine(shared, "models", "tiny-random-llama"),
-    ["synthetic-100m"] = SyntheticModel(SyntheticModelSpec.Bench100M, "synthetic-100m"),
-}).RunAsync());
-rows.AddRange(await new OverloadBenchmark(SyntheticModel(SyntheticModelSpec.Bench100M, "synthetic-100m"), TimeSpan.FromSeconds(overloadSeconds)).RunAsync());
+    rows.AddRange(TokenizerBenchmark.Run(Path.Combine(shared, "models")));
+}
+
+if (Runs("engine"))
+{
+    rows.AddRange(new EngineBenchmark(runtime, "tiny-random-llama", Path.Combine(shared, "models", "tiny-random-llama")).Run());
+    rows.AddRange(new EngineBenchmark(runtime, "synthetic-10M", SyntheticModel(SyntheticModelSpec.Bench10M, "synthetic-10m")).Run());
+    rows.AddRange(new EngineBenchmark(runtime, "synthetic-100M", SyntheticModel(SyntheticModelSpec.Bench100M, "synthetic-100m")).Run());
+}
+
+if (Runs("batching"))
+{
+    // One prompt per step keeps running streams flowing while newcomers prefill (the inter-token target); the
+    // default budget (512) is shown at 16 streams for comparison: fewer, longer steps, better TTFT, worse ITL.
+    var model100M = SyntheticModel(SyntheticModelSpec.Bench100M, "synthetic-100m");
+    rows.AddRange(new BatchingBenchmark(runtime, "synthetic-100M", model100M, maxPrefillTokensPerStep: 32, [1, 4, 16, 32]).Run());
+    rows.AddRange(new BatchingBenchmark(runtime, "synthetic-100M", model100M, maxPrefillTokensPerStep: 512, [1, 16]).Run());
+}
+
+if (Runs("limits"))
+{
+    rows.AddRange(await LimitsBenchmark.RunAsync());
+}
+
+if (Runs("http"))
+{
+    rows.AddRange(await new HttpBenchmark(new Dictionary<string, string>
+    {
+        ["tiny-random-llama"] = Path.Combine(shared, "models", "tiny-random-llama"),
+        ["synthetic-100m"] = SyntheticModel(SyntheticModelSpec.Bench100M, "synthetic-100m"),
+    }).RunAsync());
+}
+
+if (Runs("overload"))
+{
+    var seconds = double.Parse(Argument("--overload-seconds") ?? "60", CultureInfo.InvariantCulture);
+    rows.AddRange(await new OverloadBenchmark(SyntheticModel(SyntheticModelSpec.Bench100M, "synthetic-100m"), TimeSpan.FromSeconds(seconds)).RunAsync());
+}
 
 var table = new StringBuilder()
     .AppendLine(CultureInfo.InvariantCulture, $"ONNX Runtime {runtime.Version} (CPU), {Environment.ProcessorCount} cores, .NET {Environment.Version}")
@@ -46,7 +72,7 @@ foreach (var row in rows)
 }
 
 Console.Write(table);
-File.WriteAllText(Path.Combine(output, "results.md"), table.ToString());
+File.WriteAllText(Path.Combine(output, only is null ? "results.md" : $"results-{string.Join('-', only)}.md"), table.ToString());
 return;
 
 string? Argument(string name)

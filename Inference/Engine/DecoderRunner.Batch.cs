@@ -5,6 +5,12 @@ namespace Platform.Inference.Engine;
 
 internal sealed partial class DecoderRunner
 {
+    private OrtTensor? _batchIds;
+    private OrtTensor? _batchPositions;
+    private OrtTensor? _maskBuffer;
+    private OrtTensor[]? _batchInputs;
+    private int _inputBatch;
+
     /// <summary>Whether sequences of different lengths can share a step: the model must take a mask and per-sequence positions.</summary>
     public bool CanBatch => Signature.AttentionMask is not null && Signature.PositionIds is not null;
 
@@ -17,11 +23,11 @@ internal sealed partial class DecoderRunner
         try
         {
             using var cache = CreateCache();
-            using (Step([0, 0], cache))
+            using (Step([0, 0], cache, quiet: true))
             {
             }
 
-            using (Step([0, 0], cache))
+            using (Step([0, 0], cache, quiet: true))
             {
             }
 
@@ -31,6 +37,16 @@ internal sealed partial class DecoderRunner
         {
             return false;
         }
+    }
+
+    /// <summary>Frees the reusable step inputs; the session belongs to the caller.</summary>
+    public void ReleaseBuffers()
+    {
+        _batchIds?.Dispose();
+        _batchPositions?.Dispose();
+        _maskBuffer?.Dispose();
+        _batchIds = _batchPositions = _maskBuffer = null;
+        _inputBatch = 0;
     }
 
     /// <summary>
@@ -43,54 +59,67 @@ internal sealed partial class DecoderRunner
     {
         var runtime = _session.Runtime;
         var batch = tokens.Length;
-        var inputs = new OrtTensor[_inputNames.Length];
-        try
+        if (batch != _inputBatch)
         {
-            inputs[0] = OrtTensor.Allocate(runtime, Signature.IdsType, [batch, 1]);
-            Fill(inputs[0], tokens);
-            inputs[1] = MaskTensor(runtime, lengths, paddedLength);
-            inputs[2] = OrtTensor.Allocate(runtime, Signature.PositionType, [batch, 1]);
-            Fill(inputs[2], lengths);
-            for (var i = 0; i < past.Count; i++)
-            {
-                inputs[_fixedInputs + i] = past[i];
-            }
+            // Ids and positions keep their shape while the batch does: rewritten in place, not reallocated, each step.
+            _batchIds?.Dispose();
+            _batchPositions?.Dispose();
+            _batchIds = OrtTensor.Allocate(runtime, Signature.IdsType, [batch, 1]);
+            _batchPositions = OrtTensor.Allocate(runtime, Signature.PositionType, [batch, 1]);
+            _inputBatch = batch;
+        }
 
-            var started = Stopwatch.GetTimestamp();
-            var outputs = _session.Run(_inputNames, inputs, _outputNames);
-            Interlocked.Add(ref _runTicks, Stopwatch.GetTimestamp() - started);
-            presents = outputs[1..];
-            return outputs[0];
-        }
-        finally
+        Fill(_batchIds!, tokens);
+        Fill(_batchPositions!, lengths);
+        var inputs = _batchInputs ??= new OrtTensor[_inputNames.Length];
+        using var mask = MaskTensor(runtime, lengths, paddedLength);
+        inputs[0] = _batchIds!;
+        inputs[1] = mask;
+        inputs[2] = _batchPositions!;
+        for (var i = 0; i < past.Count; i++)
         {
-            for (var i = 0; i < _fixedInputs; i++)
-            {
-                inputs[i]?.Dispose();
-            }
+            inputs[_fixedInputs + i] = past[i];
         }
+
+        var started = Stopwatch.GetTimestamp();
+        var outputs = _session.Run(_inputNames, inputs, _outputNames);
+        Interlocked.Add(ref _runTicks, Stopwatch.GetTimestamp() - started);
+        presents = outputs[1..];
+        return outputs[0];
     }
 
-    /// <summary>[batch, padded + 1]: zeros over each row's left padding, ones over its real past and the new token.</summary>
+    /// <summary>
+    /// [batch, padded + 1]: zeros over each row's left padding, ones over its real past and the new token; a view
+    /// over one buffer that grows as needed, since the width changes every step.
+    /// </summary>
     private OrtTensor MaskTensor(OrtRuntime runtime, ReadOnlySpan<int> lengths, int paddedLength)
     {
         var width = paddedLength + 1;
-        var tensor = OrtTensor.Allocate(runtime, Signature.MaskType, [lengths.Length, width]);
+        var count = lengths.Length * width;
+        if (_maskBuffer is null || _maskBuffer.ElementCount < count)
+        {
+            _maskBuffer?.Dispose();
+            _maskBuffer = OrtTensor.Allocate(runtime, Signature.MaskType, [Math.Max(count * 2, 1024)]);
+        }
+
         for (var row = 0; row < lengths.Length; row++)
         {
-            var start = (row * width) + (paddedLength - lengths[row]);
-            var count = lengths[row] + 1;
+            var padding = paddedLength - lengths[row];
             if (Signature.MaskType == TensorElementType.Int64)
             {
-                tensor.AsSpan<long>().Slice(start, count).Fill(1);
+                var span = _maskBuffer.AsSpan<long>().Slice(row * width, width);
+                span[..padding].Clear();
+                span[padding..].Fill(1);
             }
             else
             {
-                tensor.AsSpan<int>().Slice(start, count).Fill(1);
+                var span = _maskBuffer.AsSpan<int>().Slice(row * width, width);
+                span[..padding].Clear();
+                span[padding..].Fill(1);
             }
         }
 
-        return tensor;
+        return OrtTensor.View(runtime, _maskBuffer, [lengths.Length, width]);
     }
 
     private static void Fill(OrtTensor tensor, ReadOnlySpan<int> values)

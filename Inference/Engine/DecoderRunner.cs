@@ -57,7 +57,10 @@ internal sealed partial class DecoderRunner
     /// Feeds <paramref name="tokens"/> after the cached past, advances the cache, and returns the logits of the
     /// last new position (the caller disposes them).
     /// </summary>
-    public LogitsRow Step(ReadOnlySpan<int> tokens, KvCache cache)
+    public LogitsRow Step(ReadOnlySpan<int> tokens, KvCache cache) => Step(tokens, cache, quiet: false);
+
+    // quiet: ORT does not log a failure of this run (a probe that may fail).
+    private LogitsRow Step(ReadOnlySpan<int> tokens, KvCache cache, bool quiet)
     {
         var runtime = _session.Runtime;
         var past = cache.Length;
@@ -83,7 +86,7 @@ internal sealed partial class DecoderRunner
             }
 
             var started = Stopwatch.GetTimestamp();
-            var outputs = _session.Run(_inputNames, inputs, _outputNames);
+            var outputs = _session.Run(_inputNames, inputs, _outputNames, quiet);
             Interlocked.Add(ref _runTicks, Stopwatch.GetTimestamp() - started);
             cache.Replace(outputs[1..], past + count);
             return new LogitsRow(outputs[0], (count - 1) * Signature.VocabularySize, Signature.VocabularySize);

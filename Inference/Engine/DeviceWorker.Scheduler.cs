@@ -47,8 +47,7 @@ public sealed partial class DeviceWorker
     {
         DropCancelled();
         Prefill();
-        var changed = _joining.Count > 0 || _batch.Members.Any(m => m.Left);
-        if (changed)
+        if (_joining.Count > 0 || AnyLeft())
         {
             Regroup();
         }
@@ -57,6 +56,20 @@ public sealed partial class DeviceWorker
         {
             Decode();
         }
+    }
+
+    private bool AnyLeft()
+    {
+        var members = _batch.Members;
+        for (var i = 0; i < members.Count; i++)
+        {
+            if (members[i].Left)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool WaitForWork()
@@ -82,11 +95,12 @@ public sealed partial class DeviceWorker
             }
         }
 
-        foreach (var member in _batch.Members)
+        var members = _batch.Members;
+        for (var i = 0; i < members.Count; i++)
         {
-            if (!member.Left && member.Cancellation.IsCancellationRequested)
+            if (!members[i].Left && members[i].Cancellation.IsCancellationRequested)
             {
-                LeaveRunning(member, new OperationCanceledException(member.Cancellation));
+                LeaveRunning(members[i], new OperationCanceledException(members[i].Cancellation));
             }
         }
     }
@@ -230,7 +244,10 @@ public sealed partial class DeviceWorker
         }
 
         Volatile.Write(ref _lastBatchSize, count);
-        _metrics?.RecordDecode(_config.Name, DeviceId, count, Stopwatch.GetElapsedTime(started));
+        var ticks = Stopwatch.GetTimestamp() - started;
+        Interlocked.Increment(ref _decodeSteps);
+        Interlocked.Add(ref _decodeTicks, ticks);
+        _metrics?.RecordDecode(_config.Name, DeviceId, count, TimeSpan.FromSeconds((double)ticks / Stopwatch.Frequency));
     }
 
     /// <summary>Samples and emits the next token; true when the sequence has finished.</summary>

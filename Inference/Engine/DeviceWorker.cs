@@ -25,6 +25,9 @@ public sealed partial class DeviceWorker : IDisposable
     private readonly List<Sequence> _joining = [];
     private int _lastBatchSize;
     private bool _chunkedPrefill;
+    private long _decodeSteps;
+    private int _disposed;
+    private long _decodeTicks;
     private int _running;
     private int _waiting;
     private long _kvTokens;
@@ -75,6 +78,9 @@ public sealed partial class DeviceWorker : IDisposable
 
     /// <summary>Sequences in the last decode step.</summary>
     public int LastBatchSize => Volatile.Read(ref _lastBatchSize);
+
+    /// <summary>Batched decode steps run here since start-up, and the <see cref="System.Diagnostics.Stopwatch"/> ticks they took (sampling included).</summary>
+    internal (long Steps, long Ticks) DecodeSteps => (Interlocked.Read(ref _decodeSteps), Interlocked.Read(ref _decodeTicks));
 
     /// <summary>Tokens generated here since start-up.</summary>
     public long GeneratedTokens => Interlocked.Read(ref _generatedTokens);
@@ -130,10 +136,16 @@ public sealed partial class DeviceWorker : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _inbox.Writer.TryComplete();
         _thread.Join();
         _batch.Dispose();
+        _runner.ReleaseBuffers();
         _runner.Session.Dispose();
         _stopping.Dispose();
     }

@@ -25,6 +25,7 @@ internal sealed unsafe class OrtApi
     public readonly delegate* unmanaged[Cdecl]<nint, nuint, nint, byte**, nint> SessionGetInputName;
     public readonly delegate* unmanaged[Cdecl]<nint, nuint, nint, byte**, nint> SessionGetOutputName;
     public readonly delegate* unmanaged[Cdecl]<nint*, nint> CreateRunOptions;
+    public readonly delegate* unmanaged[Cdecl]<nint, int, nint> RunOptionsSetRunLogSeverityLevel;
     public readonly delegate* unmanaged[Cdecl]<nint, nint> RunOptionsSetTerminate;
     public readonly delegate* unmanaged[Cdecl]<nint, void*, nuint, long*, nuint, int, nint*, nint> CreateTensorWithDataAsOrtValue;
     public readonly delegate* unmanaged[Cdecl]<nint, void**, nint> GetTensorMutableData;
@@ -73,6 +74,7 @@ internal sealed unsafe class OrtApi
         SessionGetInputName = (delegate* unmanaged[Cdecl]<nint, nuint, nint, byte**, nint>)Slot(OrtApiIndex.SessionGetInputName);
         SessionGetOutputName = (delegate* unmanaged[Cdecl]<nint, nuint, nint, byte**, nint>)Slot(OrtApiIndex.SessionGetOutputName);
         CreateRunOptions = (delegate* unmanaged[Cdecl]<nint*, nint>)Slot(OrtApiIndex.CreateRunOptions);
+        RunOptionsSetRunLogSeverityLevel = (delegate* unmanaged[Cdecl]<nint, int, nint>)Slot(OrtApiIndex.RunOptionsSetRunLogSeverityLevel);
         RunOptionsSetTerminate = (delegate* unmanaged[Cdecl]<nint, nint>)Slot(OrtApiIndex.RunOptionsSetTerminate);
         CreateTensorWithDataAsOrtValue = (delegate* unmanaged[Cdecl]<nint, void*, nuint, long*, nuint, int, nint*, nint>)Slot(OrtApiIndex.CreateTensorWithDataAsOrtValue);
         GetTensorMutableData = (delegate* unmanaged[Cdecl]<nint, void**, nint>)Slot(OrtApiIndex.GetTensorMutableData);

@@ -23,6 +23,7 @@ internal static class OrtApiIndex
     public const int SessionGetInputName = 36;
     public const int SessionGetOutputName = 37;
     public const int CreateRunOptions = 39;
+    public const int RunOptionsSetRunLogSeverityLevel = 41;
     public const int RunOptionsSetTerminate = 46;
     public const int CreateTensorWithDataAsOrtValue = 49;
     public const int GetTensorMutableData = 51;

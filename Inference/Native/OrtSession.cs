@@ -70,8 +70,9 @@ public sealed unsafe class OrtSession : IDisposable
 
     /// <summary>
     /// Runs the model. Inputs are read in place; every requested output is allocated by ORT and owned by the caller.
+    /// <paramref name="quiet"/> keeps ORT from logging a failure of this run (a probe that is expected to fail).
     /// </summary>
-    public OrtTensor[] Run(ReadOnlySpan<string> inputNames, ReadOnlySpan<OrtTensor> inputs, ReadOnlySpan<string> outputNames)
+    public OrtTensor[] Run(ReadOnlySpan<string> inputNames, ReadOnlySpan<OrtTensor> inputs, ReadOnlySpan<string> outputNames, bool quiet = false)
     {
         if (inputNames.Length != inputs.Length)
         {
@@ -96,7 +97,25 @@ public sealed unsafe class OrtSession : IDisposable
             outValues[i] = 0;
         }
 
-        api.Check(api.Run(_session.DangerousGetHandle(), 0, inNames, inValues, (nuint)inputs.Length, outNames, (nuint)outputNames.Length, outValues));
+        nint runOptions = 0;
+        try
+        {
+            if (quiet)
+            {
+                api.Check(api.CreateRunOptions(&runOptions));
+                api.Check(api.RunOptionsSetRunLogSeverityLevel(runOptions, FatalSeverity));
+            }
+
+            api.Check(api.Run(_session.DangerousGetHandle(), runOptions, inNames, inValues, (nuint)inputs.Length, outNames, (nuint)outputNames.Length, outValues));
+        }
+        finally
+        {
+            if (runOptions != 0)
+            {
+                api.ReleaseRunOptions(runOptions);
+            }
+        }
+
         GC.KeepAlive(this);
 
         var results = new OrtTensor[outputNames.Length];
@@ -107,6 +126,8 @@ public sealed unsafe class OrtSession : IDisposable
 
         return results;
     }
+
+    private const int FatalSeverity = 4;
 
     public void Dispose()
     {

@@ -10,8 +10,12 @@ public sealed unsafe class OrtTensor : IDisposable
     private readonly NativeBufferHandle? _ownedBuffer;
     private readonly void* _data;
 
-    private OrtTensor(OrtValueHandle value, NativeBufferHandle? ownedBuffer, void* data, TensorElementType elementType, long[] shape)
+    // A view keeps the tensor whose memory it reads alive.
+    private readonly OrtTensor? _viewed;
+
+    private OrtTensor(OrtValueHandle value, NativeBufferHandle? ownedBuffer, void* data, TensorElementType elementType, long[] shape, OrtTensor? viewed = null)
     {
+        _viewed = viewed;
         _value = value;
         _ownedBuffer = ownedBuffer;
         _data = data;
@@ -54,6 +58,33 @@ public sealed unsafe class OrtTensor : IDisposable
 
             return new OrtTensor(new OrtValueHandle(api, value), buffer, data, elementType, dims);
         }
+    }
+
+    /// <summary>
+    /// A tensor of <paramref name="shape"/> over the first elements of <paramref name="buffer"/>'s memory, without
+    /// allocating: a step's input whose shape changes every step reuses one buffer. Disposing the view leaves the buffer.
+    /// </summary>
+    public static OrtTensor View(OrtRuntime runtime, OrtTensor buffer, ReadOnlySpan<long> shape)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(buffer);
+        ObjectDisposedException.ThrowIf(buffer._value.IsClosed, buffer);
+        var dims = shape.ToArray();
+        var count = CountElements(dims);
+        if (count > buffer.ElementCount)
+        {
+            throw new ArgumentException($"A view of {count} elements does not fit a buffer of {buffer.ElementCount}.", nameof(shape));
+        }
+
+        var api = runtime.Api;
+        nint value;
+        fixed (long* dimsPtr = dims)
+        {
+            var data = count == 0 ? null : buffer._data;
+            api.Check(api.CreateTensorWithDataAsOrtValue(runtime.CpuMemoryInfo, data, (nuint)(count * buffer.ElementType.SizeInBytes()), dimsPtr, (nuint)dims.Length, (int)buffer.ElementType, &value));
+        }
+
+        return new OrtTensor(new OrtValueHandle(api, value), null, buffer._data, buffer.ElementType, dims, buffer);
     }
 
     /// <summary>Allocates a tensor and fills it from <paramref name="values"/>.</summary>
