@@ -86,7 +86,17 @@ internal sealed class Admission : IDisposable
             return admission;
         }
 
-        await admission.WaitInQueueAsync(writer: null);
+        try
+        {
+            await admission.WaitInQueueAsync(writer: null);
+        }
+        catch
+        {
+            // Admitted just as the client left: the capacity goes straight back.
+            admission.Dispose();
+            throw;
+        }
+
         context.Response.Headers["x-queue-wait-ms"] = Milliseconds(room.Time.GetElapsedTime(ticket.EnteredAt));
         return admission;
     }
