@@ -1,7 +1,10 @@
+using System.ClientModel;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using OpenAI;
+using OpenAI.Chat;
 using Platform.Api.Tests.Support;
 using Platform.Api.WaitingRoom;
 
@@ -146,6 +149,31 @@ public sealed class WaitingRoomTests(ShortWaitHost fixture) : IClassFixture<Shor
         hold!.Dispose();
         Assert.Equal(0, rooms.Queues.Sum(q => q.Depth));
         Assert.Equal(0, pool.Load.ReservedSequences);
+    }
+
+    [Fact]
+    public async Task OpenAiSdk_503WithRetryAfter_IsRetriedAndSucceedsOnceCapacityFrees()
+    {
+        var key = await Host.NewKeyAsync(30);
+        var chat = new OpenAIClient(new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = new Uri(Host.BaseAddress, "v1") })
+            .GetChatClient(SmallAppHost.Model);
+        var hold = Host.LoadedModel.Pool.TryReserve(2, 1);
+        var before = (await Host.ScrapeAsync()).Sum("platform_waiting_room_rejections_total", ("reason", "timeout"));
+
+        // The SDK's default retry policy: the first attempt waits MaxWait (1 s) and gets 503; capacity frees after that.
+        var call = chat.CompleteChatAsync([new UserChatMessage("Hi")], new ChatCompletionOptions { MaxOutputTokenCount = 4, Temperature = 0f });
+        var clock = Stopwatch.StartNew();
+        while ((await Host.ScrapeAsync()).Sum("platform_waiting_room_rejections_total", ("reason", "timeout")) == before)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "no 503 came");
+            await Task.Delay(20);
+        }
+
+        hold!.Dispose();
+        ChatCompletion completion = await call;
+
+        Assert.Equal(ChatMessageRole.Assistant, completion.Role);
+        Assert.True(completion.Usage.OutputTokenCount > 0);
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
