@@ -2,20 +2,6 @@ using Platform.Inference.Engine;
 
 namespace Platform.Api.WaitingRoom;
 
-/// <summary>What happened to a request on entering the queue.</summary>
-internal enum EntryOutcome
-{
-    /// <summary>Capacity was free: admitted without waiting.</summary>
-    Admitted,
-
-    /// <summary>In the queue, waiting for capacity.</summary>
-    Queued,
-
-    QueueFull,
-    ProjectQueueFull,
-    EstimatedWaitTooLong,
-}
-
 /// <summary>
 /// The waiting room of one model's device pool: tickets ordered by tier priority, then arrival. Whenever capacity
 /// is released, and whenever a ticket arrives, tickets are admitted from the head while the pool can reserve for

@@ -37,29 +37,3 @@ internal sealed class QueueTicket(string project, int priority, long arrival, bo
     /// <summary>Pushed out of a full queue by a request of a higher tier.</summary>
     public void Evict() => _admitted.SetException(new QueueEvictedException());
 }
-
-/// <summary>A queued request was pushed out of the full queue by one of a higher tier.</summary>
-internal sealed class QueueEvictedException : Exception
-{
-    public QueueEvictedException()
-        : base("Pushed out of the waiting room by a request of a higher tier.")
-    {
-    }
-}
-
-/// <summary>Higher priority first, then earlier arrival.</summary>
-internal sealed class QueueTicketOrder : IComparer<QueueTicket>
-{
-    public static QueueTicketOrder Instance { get; } = new();
-
-    public int Compare(QueueTicket? x, QueueTicket? y)
-    {
-        if (ReferenceEquals(x, y))
-        {
-            return 0;
-        }
-
-        var byPriority = y!.Priority.CompareTo(x!.Priority);
-        return byPriority != 0 ? byPriority : x.Arrival.CompareTo(y.Arrival);
-    }
-}
