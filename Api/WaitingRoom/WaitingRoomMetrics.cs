@@ -12,12 +12,12 @@ internal sealed class WaitingRoomMetrics
     private readonly Histogram<double> _wait;
     private readonly Counter<long> _rejections;
 
-    public WaitingRoomMetrics(IMeterFactory meterFactory, Func<IEnumerable<ModelQueue>> queues)
+    public WaitingRoomMetrics(IMeterFactory meterFactory, Func<IEnumerable<(string Model, int Depth)>> depths)
     {
         var meter = meterFactory.Create(MeterName);
         meter.CreateObservableGauge(
             "platform_waiting_room_queue_depth",
-            () => queues().Select(q => new Measurement<int>(q.Depth, new KeyValuePair<string, object?>("model", q.Model))),
+            () => depths().Select(d => new Measurement<int>(d.Depth, new KeyValuePair<string, object?>("model", d.Model))),
             description: "Requests waiting in the waiting room for engine capacity, by model.");
         _wait = meter.CreateHistogram<double>(
             "platform_waiting_room_wait_seconds",

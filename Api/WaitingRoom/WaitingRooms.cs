@@ -13,11 +13,12 @@ internal sealed class WaitingRooms : IDisposable
 {
     private readonly ConcurrentDictionary<string, ModelQueue> _queues = new(StringComparer.Ordinal);
 
-    public WaitingRooms(IOptions<WaitingRoomOptions> options, TimeProvider time, IMeterFactory meterFactory)
+    public WaitingRooms(IOptions<WaitingRoomOptions> options, TimeProvider time, IMeterFactory meterFactory, ModelRegistry registry)
     {
         Options = options.Value;
         Time = time;
-        Metrics = new WaitingRoomMetrics(meterFactory, () => _queues.Values);
+        // Every served model reports its depth, 0 before its first queued request, so dashboards see each series from the start.
+        Metrics = new WaitingRoomMetrics(meterFactory, () => registry.Models.Select(m => (m.Name, _queues.TryGetValue(m.Name, out var q) ? q.Depth : 0)));
     }
 
     public WaitingRoomOptions Options { get; }
