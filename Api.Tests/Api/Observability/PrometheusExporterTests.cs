@@ -98,6 +98,25 @@ public sealed class PrometheusExporterTests : IDisposable
     }
 
     [Fact]
+    public void SpecialValues_AreWrittenAsPrometheusSpellsThem()
+    {
+        using var exporter = new PrometheusExporter(Factory);
+        var gauge = Factory.Create("Test").CreateGauge<double>("platform_test_special");
+        gauge.Record(double.PositiveInfinity, new KeyValuePair<string, object?>("v", "inf"));
+        gauge.Record(double.NegativeInfinity, new KeyValuePair<string, object?>("v", "-inf"));
+        gauge.Record(double.NaN, new KeyValuePair<string, object?>("v", "nan"));
+        gauge.Record(1e-7, new KeyValuePair<string, object?>("v", "tiny"));
+
+        var text = exporter.Scrape();
+        var parsed = PrometheusParser.Parse(text);
+
+        Assert.Contains("platform_test_special{v=\"inf\"} +Inf\n", text, StringComparison.Ordinal);
+        Assert.Contains("platform_test_special{v=\"-inf\"} -Inf\n", text, StringComparison.Ordinal);
+        Assert.Contains("platform_test_special{v=\"nan\"} NaN\n", text, StringComparison.Ordinal);
+        Assert.Equal(1e-7, parsed.Sum("platform_test_special", ("v", "tiny")));
+    }
+
+    [Fact]
     public void Instruments_OfOtherFactoriesOrWithoutOurPrefix_AreNotExported()
     {
         using var exporter = new PrometheusExporter(Factory);
