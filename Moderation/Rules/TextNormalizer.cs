@@ -120,7 +120,7 @@ internal static class TextNormalizer
             raw = raw[1..];
         }
 
-        while (raw.Length > 0 && raw[^1] is Joiner or Apostrophe or '!' or '|' or '+' or '$' or '@' or '€')
+        while (raw.Length > 0 && raw[^1] is Joiner or Apostrophe or '!' or '|' or '+' or '@' or '€')
         {
             raw = raw[..^1];
         }
@@ -211,7 +211,7 @@ internal static class TextNormalizer
         _ => c,
     };
 
-    /// <summary>Three or more one-letter words in a row are one word spelled out: "k i l l" is "kill".</summary>
+    /// <summary>Four or more one-letter words in a row (three unless they read as words) are one word spelled out: "k i l l" is "kill".</summary>
     private static void JoinSpacedLetters(char[] buffer, List<Range> words)
     {
         for (var i = 0; i < words.Count; i++)
@@ -222,7 +222,7 @@ internal static class TextNormalizer
                 end++;
             }
 
-            if (end - i < 3)
+            if (end - i < 3 || (end - i == 3 && LooksLikeWords(buffer, words, i)))
             {
                 continue;
             }
@@ -244,6 +244,18 @@ internal static class TextNormalizer
             words[i] = start..length;
             words.RemoveRange(i + 1, end - i - 1);
         }
+    }
+
+    /// <summary>"u r a" is three words ("you are a"): a run of three with two or more one-letter words is left alone.</summary>
+    private static bool LooksLikeWords(char[] buffer, List<Range> words, int start)
+    {
+        var count = 0;
+        for (var k = start; k < start + 3; k++)
+        {
+            count += buffer[words[k].Start.Value] is 'i' or 'a' or 'u' or 'r' or 'y' ? 1 : 0;
+        }
+
+        return count >= 2;
     }
 
     private static bool IsLetter(char[] buffer, Range word) =>
