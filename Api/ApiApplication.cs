@@ -6,6 +6,7 @@ using Platform.Api.Contract;
 using Platform.Api.Errors;
 using Platform.Api.Health;
 using Platform.Api.Models;
+using Platform.Api.Moderations;
 using Platform.Api.Observability;
 using Platform.Api.RateLimits;
 using Platform.Billing;
@@ -37,6 +38,7 @@ public static class ApiApplication
         builder.Services.AddBilling(builder.Configuration);
         builder.Services.AddApiKeyAuth();
         builder.Services.AddTierLimits(builder.Configuration);
+        builder.Services.AddModeration(builder.Configuration);
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
@@ -52,6 +54,7 @@ public static class ApiApplication
         v1.MapModels();
         v1.MapChatCompletions();
         v1.MapCompletions();
+        v1.MapModerations();
         app.MapAdmin();
         return app;
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Platform.Api.Moderations;
 using Platform.Api.RateLimits;
 using Platform.Api.Sampling;
 using Platform.Inference.Models;
@@ -33,6 +34,7 @@ internal static class CompletionsEndpoints
         CompletionRunner.Validate(model, choices, "prompt");
         var promptTokens = prompts.Sum(p => p.Ids.Count);
         var reservation = await TokenReservation.ReserveAsync(context, promptTokens + choices.Sum(c => (long)c.Options.MaxTokens));
+        var moderation = await context.ModerateInputAsync(model.Name, [.. prompts.Select(p => p.Text)], null, reservation, "prompt");
         var response = new CompletionResponseBuilder(
             ResponseIds.New("cmpl"),
             time.GetUtcNow().ToUnixTimeSeconds(),
@@ -41,7 +43,7 @@ internal static class CompletionsEndpoints
             prompts,
             sampling.N,
             request);
-        var chunks = CompletionRunner.RunAsync(model, choices, sampling.Stop, context.RequestAborted);
+        var chunks = CompletionRunner.RunAsync(model, choices, sampling.Stop, context.RequestAborted, moderation.OutputFilter);
         return await CompletionRunner.RespondAsync(
             reservation,
             promptTokens,
