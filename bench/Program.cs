@@ -12,6 +12,7 @@ Directory.CreateDirectory(output);
 using var runtime = OrtRuntime.Load(Path.Combine(AppContext.BaseDirectory, "libonnxruntime.so.1"));
 var rows = new List<BenchRow>();
 rows.AddRange(TemplateBenchmark.Run(Path.Combine(shared, "reference", "chat-templates")));
+rows.AddRange(ModerationBenchmark.Run());
 rows.AddRange(TokenizerBenchmark.Run(Path.Combine(shared, "models")));
 rows.AddRange(new EngineBenchmark(runtime, "tiny-random-llama", Path.Combine(shared, "models", "tiny-random-llama")).Run());
 rows.AddRange(new EngineBenchmark(runtime, "synthetic-10M", SyntheticModel(SyntheticModelSpec.Bench10M, "synthetic-10m")).Run());

@@ -10,6 +10,10 @@ public sealed class RulesClassifier : ITextClassifier
 {
     private static readonly string[] Suffixes = ["s", "es", "ed", "d", "ing", "ings", "er", "ers", "y", "ies", "ied", "ly", "ful", "ment", "ness", "ion", "ions"];
 
+    // Most words end in a letter no suffix ends in; the rest only try the suffixes that end in their last letter.
+    private static readonly string[][] SuffixesByLastLetter = [.. Enumerable.Range('a', 26)
+        .Select(c => Suffixes.Where(s => s[^1] == c).ToArray())];
+
     private readonly double[] _thresholds;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _words;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _stems;
@@ -103,8 +107,13 @@ public sealed class RulesClassifier : ITextClassifier
     {
         var exact = _words.TryGetValue(word, out var id) ? id : -1;
         int stem1 = -1, stem2 = -1;
+        if (word.IsEmpty || word[^1] is < 'a' or > 'z')
+        {
+            return new TokenIds(exact, stem1, stem2);
+        }
+
         Span<char> withE = stackalloc char[64];
-        foreach (var suffix in Suffixes)
+        foreach (var suffix in SuffixesByLastLetter[word[^1] - 'a'])
         {
             if (word.Length - suffix.Length < 2 || !word.EndsWith(suffix, StringComparison.Ordinal))
             {
