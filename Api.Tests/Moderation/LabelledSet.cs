@@ -35,9 +35,9 @@ internal sealed record CategoryFigures(string Category, int Positives, int TrueP
 
 internal static class LabelledSet
 {
-    public static IReadOnlyList<LabelledText> Load()
+    public static IReadOnlyList<LabelledText> Load(string file = "labelled-set.tsv")
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "Moderation", "labelled-set.tsv");
+        var path = Path.Combine(AppContext.BaseDirectory, "Moderation", file);
         return [.. File.ReadLines(path)
             .Where(line => line.Length > 0 && !line.StartsWith('#'))
             .Select(line => line.Split('\t'))
