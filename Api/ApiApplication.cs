@@ -6,6 +6,7 @@ using Platform.Api.Contract;
 using Platform.Api.Errors;
 using Platform.Api.Health;
 using Platform.Api.Models;
+using Platform.Api.Moderations;
 using Platform.Api.Observability;
 using Platform.Api.RateLimits;
 using Platform.Api.WaitingRoom;
@@ -40,6 +41,7 @@ public static class ApiApplication
         builder.Services.AddTierLimits(builder.Configuration);
         builder.Services.AddObservability();
         builder.Services.AddWaitingRoom(builder.Configuration);
+        builder.Services.AddModeration(builder.Configuration);
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
@@ -57,6 +59,7 @@ public static class ApiApplication
         v1.MapModels();
         v1.MapChatCompletions();
         v1.MapCompletions();
+        v1.MapModerations();
         app.MapAdmin();
         return app;
     }

@@ -11,6 +11,7 @@ using Platform.Billing.Audit;
 using Platform.Billing.Data;
 using Platform.Billing.Keys;
 using Platform.Billing.Migrations;
+using Platform.Billing.Moderation;
 using Platform.Billing.Pricing;
 using Platform.Billing.Tiers;
 
@@ -43,6 +44,7 @@ public static class BillingServiceCollectionExtensions
         services.TryAddSingleton(sp => new ApiKeyRepository(sp.GetRequiredService<BillingDatabase>(), sp.GetRequiredService<ApiKeyGenerator>()));
         services.TryAddSingleton(sp => new ModelPriceRepository(sp.GetRequiredService<BillingDatabase>()));
         services.TryAddSingleton(sp => new AuditLogRepository(sp.GetRequiredService<BillingDatabase>()));
+        services.TryAddSingleton(sp => new ModerationEventRepository(sp.GetRequiredService<BillingDatabase>()));
         return services;
     }
 }

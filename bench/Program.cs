@@ -10,7 +10,7 @@ var output = Argument("--out") ?? Path.Combine(Directory.GetCurrentDirectory(), 
 Directory.CreateDirectory(output);
 
 using var runtime = OrtRuntime.Load(Path.Combine(AppContext.BaseDirectory, "libonnxruntime.so.1"));
-// --only engine,batching (template, tokenizer, engine, batching, limits, http, overload) runs some benchmarks; the default runs all.
+// --only engine,batching (template, moderation, tokenizer, engine, batching, limits, http, overload) runs some benchmarks; the default runs all.
 // --overload-seconds N sets the overload run's length (default 60).
 var only = Argument("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 bool Runs(string name) => only is null || only.Contains(name, StringComparer.OrdinalIgnoreCase);
@@ -18,6 +18,11 @@ var rows = new List<BenchRow>();
 if (Runs("template"))
 {
     rows.AddRange(TemplateBenchmark.Run(Path.Combine(shared, "reference", "chat-templates")));
+}
+
+if (Runs("moderation"))
+{
+    rows.AddRange(ModerationBenchmark.Run());
 }
 
 if (Runs("tokenizer"))

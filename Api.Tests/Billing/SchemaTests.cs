@@ -42,7 +42,7 @@ public sealed class SchemaTests(MigratedTemplate template) : BillingDatabaseTest
             Assert.Empty(unmapped);
         }
 
-        Assert.Equal(6, db.Model.GetEntityTypes().Count());
+        Assert.Equal(7, db.Model.GetEntityTypes().Count());
         Assert.True(mapped > 40);
     }
 

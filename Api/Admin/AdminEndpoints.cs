@@ -1,4 +1,5 @@
 using Platform.Api.Auth;
+using Platform.Api.Moderations;
 
 namespace Platform.Api.Admin;
 
@@ -14,6 +15,7 @@ internal static class AdminEndpoints
         admin.MapTierAdmin();
         admin.MapModelPriceAdmin();
         admin.MapAuditAdmin();
+        admin.MapModerationEventsAdmin();
         return routes;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Api.Auth;
+using Platform.Api.Errors;
 using Platform.Api.Sampling;
 using Platform.Billing.Tiers;
 
@@ -31,7 +32,8 @@ internal static class TierAdminEndpoints
             body.OptionalInteger("monthly_token_quota", long.MinValue, long.MaxValue),
             (int)body.RequiredInteger("max_concurrent_requests", int.MinValue, int.MaxValue),
             (int)(body.OptionalInteger("waiting_room_priority", int.MinValue, int.MaxValue) ?? 0),
-            body.OptionalStrings("allowed_models") ?? []);
+            body.OptionalStrings("allowed_models") ?? [],
+            ModerationMode(body) ?? Billing.Tiers.ModerationMode.Flag);
         var created = TierResponse.From(await tiers.CreateAsync(body.RequiredString("name"), limits, AdminRequest.Actor(context), context.RequestAborted));
         return TypedResults.Created($"/admin/tiers/{created.Id}", created);
     }
@@ -53,18 +55,29 @@ internal static class TierAdminEndpoints
             body.Root.TryGetProperty("monthly_token_quota", out _) ? body.OptionalInteger("monthly_token_quota", long.MinValue, long.MaxValue) : old.MonthlyTokenQuota,
             (int)(body.OptionalInteger("max_concurrent_requests", int.MinValue, int.MaxValue) ?? old.MaxConcurrentRequests),
             (int)(body.OptionalInteger("waiting_room_priority", int.MinValue, int.MaxValue) ?? old.WaitingRoomPriority),
-            body.OptionalStrings("allowed_models") ?? old.AllowedModels);
+            body.OptionalStrings("allowed_models") ?? old.AllowedModels,
+            ModerationMode(body) ?? old.ModerationMode);
         var updated = await tiers.UpdateAsync(id, body.OptionalString("name") ?? tier.Name, limits, AdminRequest.Actor(context), context.RequestAborted);
         cache.Invalidate(ApiKeyInvalidation.All);
         return TypedResults.Ok(TierResponse.From(updated));
     }
+
+    private static ModerationMode? ModerationMode(JsonRequest body) => body.OptionalString("moderation_mode") switch
+    {
+        null => null,
+        var text when ModerationModes.TryParse(text, out var mode) => mode,
+        var text => throw ApiException.InvalidValue("moderation_mode", $"must be 'off', 'flag' or 'block'; got '{text}'."),
+    };
 
     private static long Id(string text) => AdminIds.FromPath(AdminIds.Tier, text, "tier");
 
     private static long RequiredInteger(this JsonRequest body, string name) => AdminRequest.RequiredInteger(body, name);
 }
 
-/// <summary>A tier and its limits; <c>monthly_token_quota</c> null is no quota, empty <c>allowed_models</c> is every model.</summary>
+/// <summary>
+/// A tier and its limits; <c>monthly_token_quota</c> null is no quota, empty <c>allowed_models</c> is every model;
+/// <c>moderation_mode</c> is <c>off</c>, <c>flag</c> or <c>block</c>.
+/// </summary>
 internal sealed record TierResponse(
     string Id,
     string Name,
@@ -75,6 +88,7 @@ internal sealed record TierResponse(
     int MaxConcurrentRequests,
     int WaitingRoomPriority,
     IReadOnlyList<string> AllowedModels,
+    string ModerationMode,
     long CreatedAt,
     long UpdatedAt)
 {
@@ -91,6 +105,7 @@ internal sealed record TierResponse(
         t.Limits.MaxConcurrentRequests,
         t.Limits.WaitingRoomPriority,
         t.Limits.AllowedModels,
+        t.Limits.ModerationMode.ToText(),
         AdminRequest.Unix(t.CreatedAt),
         AdminRequest.Unix(t.UpdatedAt));
 }

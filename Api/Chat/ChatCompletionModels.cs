@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Platform.Api.Moderations;
 using Platform.Api.Sampling;
 
 namespace Platform.Api.Chat;
@@ -13,7 +14,12 @@ internal sealed record ChatCompletionResponse(
     string SystemFingerprint,
     IReadOnlyList<ChatChoice> Choices,
     Usage Usage,
-    string ServiceTier = "default");
+    string ServiceTier = "default")
+{
+    /// <summary>Moderation results, when the request asked for moderation (its <c>moderation</c> field).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ChatCompletionModeration? Moderation { get; init; }
+}
 
 internal sealed record ChatChoice(int Index, ChatMessage Message, ChatLogprobs? Logprobs, string FinishReason);
 
@@ -33,7 +39,12 @@ internal sealed record ChatCompletionChunk(
     string SystemFingerprint,
     IReadOnlyList<ChatChunkChoice> Choices,
     Usage? Usage,
-    string ServiceTier = "default");
+    string ServiceTier = "default")
+{
+    /// <summary>Set on the moderation chunk, the last before <c>[DONE]</c>, when the request asked for moderation.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ChatCompletionModeration? Moderation { get; init; }
+}
 
 internal sealed record ChatChunkChoice(int Index, ChatDelta Delta, ChatLogprobs? Logprobs, string? FinishReason);
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Platform.Api.Moderations;
 using Platform.Api.Observability;
 using Platform.Api.RateLimits;
 using Platform.Api.Sampling;
@@ -17,7 +18,9 @@ internal static class ChatCompletionsEndpoints
 
     internal static async Task<IResult> CreateAsync(HttpContext context, ModelRegistry registry, IOptions<ApiOptions> options, TimeProvider time)
     {
-        var request = ChatRequest.Read(await JsonRequest.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, context.RequestAborted), options.Value.MaxChoices);
+        var body = await JsonRequest.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, context.RequestAborted);
+        var request = ChatRequest.Read(body, options.Value.MaxChoices);
+        var moderationRequest = ModerationRequest.Read(body);
         var sampling = request.Sampling;
         var model = CompletionRunner.ResolveModel(registry, sampling.Model, context);
         var promptIds = ChatPrompt.Build(model, request.Messages);
@@ -27,23 +30,34 @@ internal static class ChatCompletionsEndpoints
             .ToList();
         CompletionRunner.Validate(model, choices, "messages");
         var reservation = await TokenReservation.ReserveAsync(context, promptIds.Count + ((long)maxTokens * sampling.N));
+        var moderation = await context.ModerateInputAsync(
+            model.Name, [.. request.Messages.Select(m => m["content"] as string ?? string.Empty)], moderationRequest, reservation, "messages");
 
+        var id = ResponseIds.New("chatcmpl");
+        var created = time.GetUtcNow().ToUnixTimeSeconds();
         var response = new ChatResponseBuilder(
-            ResponseIds.New("chatcmpl"),
-            time.GetUtcNow().ToUnixTimeSeconds(),
+            id,
+            created,
             model,
             options.Value.SystemFingerprint,
             promptIds.Count,
             request.TopLogprobs);
         var admission = await CompletionRunner.AdmitAsync(context, model, choices, reservation, sampling.Stream);
-        var chunks = CompletionRunner.RunAsync(model, choices, sampling.Stop, admission, context.RequestAborted).WithTokenTimings(context, model.Name);
+        var chunks = CompletionRunner.RunAsync(model, choices, sampling.Stop, admission, context.RequestAborted, moderation.OutputFilter).WithTokenTimings(context, model.Name);
         return await CompletionRunner.RespondAsync(
             reservation,
             admission,
             promptIds.Count,
             () => response.CompletionTokens,
             sampling.Stream,
-            writer => response.StreamAsync(writer, chunks, sampling.N, sampling.IncludeUsage, context.RequestAborted),
-            () => response.CollectAsync(chunks, sampling.N));
+            async writer =>
+            {
+                await response.StreamAsync(writer, chunks, sampling.N, sampling.IncludeUsage, context.RequestAborted);
+                if (moderation.Report(sampling.N) is { } report)
+                {
+                    await writer.WriteAsync(new ChatCompletionChunk(id, "chat.completion.chunk", created, model.Name, options.Value.SystemFingerprint, [], null) { Moderation = report }, context.RequestAborted);
+                }
+            },
+            async () => await response.CollectAsync(chunks, sampling.N) with { Moderation = moderation.Report(sampling.N) });
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Platform.Api.Moderations;
 using Platform.Api.Observability;
 using Platform.Api.RateLimits;
 using Platform.Api.Sampling;
@@ -34,6 +35,7 @@ internal static class CompletionsEndpoints
         CompletionRunner.Validate(model, choices, "prompt");
         var promptTokens = prompts.Sum(p => p.Ids.Count);
         var reservation = await TokenReservation.ReserveAsync(context, promptTokens + choices.Sum(c => (long)c.Options.MaxTokens));
+        var moderation = await context.ModerateInputAsync(model.Name, [.. prompts.Select(p => p.Text)], null, reservation, "prompt");
         var response = new CompletionResponseBuilder(
             ResponseIds.New("cmpl"),
             time.GetUtcNow().ToUnixTimeSeconds(),
@@ -43,7 +45,7 @@ internal static class CompletionsEndpoints
             sampling.N,
             request);
         var admission = await CompletionRunner.AdmitAsync(context, model, choices, reservation, sampling.Stream);
-        var chunks = CompletionRunner.RunAsync(model, choices, sampling.Stop, admission, context.RequestAborted).WithTokenTimings(context, model.Name);
+        var chunks = CompletionRunner.RunAsync(model, choices, sampling.Stop, admission, context.RequestAborted, moderation.OutputFilter).WithTokenTimings(context, model.Name);
         return await CompletionRunner.RespondAsync(
             reservation,
             admission,

@@ -96,18 +96,29 @@ internal static class CompletionRunner
         }
     }
 
-    /// <summary>Runs every choice at once on the admitted capacity and interleaves their chunks as they come; leaving early cancels them all.</summary>
+    /// <summary>
+    /// Runs every choice at once on the admitted capacity and interleaves their chunks as they come; leaving early cancels them all.
+    /// <paramref name="filter"/> (the moderation pass's output check) wraps each choice's chunks; a filter that stops
+    /// reading a choice cancels that choice's generation.
+    /// </summary>
     public static async IAsyncEnumerable<(int Choice, TextChunk Chunk)> RunAsync(
         LoadedModel model,
         IReadOnlyList<ChoiceRequest> choices,
         IReadOnlyList<string> stops,
         Admission admission,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        [EnumeratorCancellation] CancellationToken cancellationToken,
+        Func<int, IAsyncEnumerable<TextChunk>, IAsyncEnumerable<TextChunk>>? filter = null)
     {
+        IAsyncEnumerable<TextChunk> Generate(ChoiceRequest choice, CancellationToken token)
+        {
+            var chunks = model.GenerateTextAsync(choice.PromptIds, choice.Options, stops, reservation: admission.Reservation, cancellationToken: token);
+            return filter is null ? chunks : filter(choice.Index, chunks);
+        }
+
         if (choices.Count == 1)
         {
             var only = choices[0];
-            await foreach (var chunk in model.GenerateTextAsync(only.PromptIds, only.Options, stops, reservation: admission.Reservation, cancellationToken: cancellationToken))
+            await foreach (var chunk in Generate(only, cancellationToken))
             {
                 yield return (only.Index, chunk);
             }
@@ -120,7 +131,7 @@ internal static class CompletionRunner
         var producers = choices.Select(choice => Task.Run(
             async () =>
             {
-                await foreach (var chunk in model.GenerateTextAsync(choice.PromptIds, choice.Options, stops, reservation: admission.Reservation, cancellationToken: stop.Token))
+                await foreach (var chunk in Generate(choice, stop.Token))
                 {
                     await merged.Writer.WriteAsync((choice.Index, chunk), stop.Token);
                 }
@@ -190,6 +201,7 @@ internal static class CompletionRunner
     public static string FinishReasonText(FinishReason? reason) => reason switch
     {
         FinishReason.Length => "length",
+        FinishReason.ContentFilter => "content_filter",
         _ => "stop",
     };
 }

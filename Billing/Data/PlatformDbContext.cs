@@ -20,6 +20,8 @@ internal sealed class PlatformDbContext(DbContextOptions<PlatformDbContext> opti
 
     public DbSet<AuditEntryRow> AuditLog => Set<AuditEntryRow>();
 
+    public DbSet<ModerationEventRow> ModerationEvents => Set<ModerationEventRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<OrganizationRow>().ToTable("organizations");
@@ -47,6 +49,11 @@ internal sealed class PlatformDbContext(DbContextOptions<PlatformDbContext> opti
             entry.ToTable("audit_log");
             entry.Property(e => e.Before).HasColumnType("jsonb");
             entry.Property(e => e.After).HasColumnType("jsonb");
+        });
+        modelBuilder.Entity<ModerationEventRow>(moderation =>
+        {
+            moderation.ToTable("moderation_events");
+            moderation.Property(e => e.Scores).HasColumnType("jsonb");
         });
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

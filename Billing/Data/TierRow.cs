@@ -23,12 +23,15 @@ internal sealed class TierRow : IRow
 
     public string[] AllowedModels { get; set; } = [];
 
+    public string ModerationMode { get; set; } = "flag";
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
 
     public TierLimits Limits =>
-        new(RequestsPerMinute, TokensPerMinute, TokensPerDay, MonthlyTokenQuota, MaxConcurrentRequests, WaitingRoomPriority, AllowedModels);
+        new(RequestsPerMinute, TokensPerMinute, TokensPerDay, MonthlyTokenQuota, MaxConcurrentRequests, WaitingRoomPriority, AllowedModels,
+            ModerationModes.TryParse(ModerationMode, out var mode) ? mode : Tiers.ModerationMode.Flag);
 
     public void Apply(TierLimits limits)
     {
@@ -39,6 +42,7 @@ internal sealed class TierRow : IRow
         MaxConcurrentRequests = limits.MaxConcurrentRequests;
         WaitingRoomPriority = limits.WaitingRoomPriority;
         AllowedModels = [.. limits.AllowedModels];
+        ModerationMode = limits.ModerationMode.ToText();
     }
 
     public Tier ToTier() => new(Id, Name, Limits, CreatedAt, UpdatedAt);

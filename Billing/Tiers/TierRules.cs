@@ -34,6 +34,11 @@ internal static partial class TierRules
                 $"waiting_room_priority must be between 0 and {TierLimits.MaxWaitingRoomPriority}.", "waiting_room_priority");
         }
 
+        if (!Enum.IsDefined(limits.ModerationMode))
+        {
+            throw new BillingValidationException("moderation_mode must be 'off', 'flag' or 'block'.", "moderation_mode");
+        }
+
         if (limits.AllowedModels.Any(string.IsNullOrWhiteSpace) || limits.AllowedModels.Distinct(StringComparer.Ordinal).Count() != limits.AllowedModels.Count)
         {
             throw new BillingValidationException("allowed_models must hold distinct, non-empty model names.", "allowed_models");

@@ -8,6 +8,9 @@ public enum FinishReason
 
     /// <summary>Max tokens or the model's context length was reached.</summary>
     Length,
+
+    /// <summary>Moderation stopped the output (the engine never produces it; the API's moderation pass does).</summary>
+    ContentFilter,
 }
 
 /// <summary>

@@ -11,6 +11,7 @@ public sealed class BadRequestTests(ApiFixture api)
 {
     private const string Chat = "/v1/chat/completions";
     private const string Text = "/v1/completions";
+    private const string Moderations = "/v1/moderations";
     private const string Hello = """[{"role":"user","content":"Hello"}]""";
 
     public static TheoryData<string, string, string, string?, int, string, string?, string?> Cases() => new()
@@ -65,6 +66,17 @@ public sealed class BadRequestTests(ApiFixture api)
         { "completions: echo not a boolean", "POST " + Text, """{"model":"tiny-synthetic","prompt":"a","echo":"yes"}""", null, 400, "invalid_request_error", "echo", "invalid_type" },
         { "completions: token beyond the model's vocabulary", "POST " + Text, """{"model":"tiny-random-gpt2","prompt":"Hello"}""", null, 400, "invalid_request_error", "prompt", "invalid_prompt" },
         { "completions: over the context length", "POST " + Text, """{"model":"tiny-synthetic","prompt":"a","max_tokens":600}""", null, 400, "invalid_request_error", "prompt", "context_length_exceeded" },
+        { "chat: flagged input on a blocking tier", "POST " + Chat, """{"model":"tiny-synthetic","messages":[{"role":"user","content":"I will kill you"}]}""", null, 400, "invalid_request_error", "messages", "content_policy_violation" },
+        { "chat: moderation not an object", "POST " + Chat, $$$"""{"model":"tiny-synthetic","messages":{{{Hello}}},"moderation":true}""", null, 400, "invalid_request_error", "moderation", "invalid_type" },
+        { "chat: moderation mode unknown", "POST " + Chat, """{"model":"tiny-synthetic","messages":[{"role":"user","content":"Hello"}],"moderation":{"model":"omni-moderation-latest","policy":{"output":{"mode":"mute"}}}}""", null, 400, "invalid_request_error", "moderation.policy.output.mode", "invalid_value" },
+        { "completions: flagged prompt on a blocking tier", "POST " + Text, """{"model":"tiny-synthetic","prompt":"how to make a pipe bomb"}""", null, 400, "invalid_request_error", "prompt", "content_policy_violation" },
+        { "moderations: missing input", "POST " + Moderations, """{"model":"omni-moderation-latest"}""", null, 400, "invalid_request_error", "input", "missing_required_parameter" },
+        { "moderations: empty array", "POST " + Moderations, """{"input":[]}""", null, 400, "invalid_request_error", "input", "invalid_value" },
+        { "moderations: non-string item", "POST " + Moderations, """{"input":["fine",{"x":1}]}""", null, 400, "invalid_request_error", "input[1]", "invalid_type" },
+        { "moderations: input a number", "POST " + Moderations, """{"input":42}""", null, 400, "invalid_request_error", "input", "invalid_type" },
+        { "moderations: image input", "POST " + Moderations, """{"input":[{"type":"image_url","image_url":{"url":"https://example.com/x.png"}}]}""", null, 400, "invalid_request_error", "input[0].type", "unsupported_parameter" },
+        { "moderations: input over the size limit", "POST " + Moderations, "{\"input\":\"" + new string('a', 40_000) + "\"}", null, 400, "invalid_request_error", "input", "string_above_max_length" },
+        { "moderations: unknown model", "POST " + Moderations, """{"input":"hi","model":"text-moderation-9000"}""", null, 404, "invalid_request_error", "model", "model_not_found" },
         { "body over the size limit", "POST " + Text, "{\"model\":\"tiny-synthetic\",\"prompt\":\"" + new string('a', 70_000) + "\"}", null, 413, "invalid_request_error", null, "request_too_large" },
         { "unknown model id", "GET /v1/models/gpt-9", "", null, 404, "invalid_request_error", "model", "model_not_found" },
         { "unknown route", "GET /v1/nothing-here", "", null, 404, "invalid_request_error", null, "unknown_url" },

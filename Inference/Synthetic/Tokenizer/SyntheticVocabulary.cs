@@ -30,9 +30,32 @@ internal sealed class SyntheticVocabulary
 
     public static IReadOnlyList<string> SpecialTokens { get; } = [EndOfText, ImStart, ImEnd];
 
-    public static SyntheticVocabulary Create(int vocabSize)
+    public static SyntheticVocabulary Create(int vocabSize) => Create(vocabSize, []);
+
+    /// <summary>
+    /// The trained vocabulary plus <paramref name="wholeWords"/> as single tokens (with and without a leading space):
+    /// their merges come first, so they win over the trained ones, and trained merges that make the same token are dropped.
+    /// </summary>
+    public static SyntheticVocabulary Create(int vocabSize, IReadOnlyList<string> wholeWords)
     {
-        var merges = BpeTrainer.Learn(vocabSize - SyntheticModelSpec.ByteTokenCount - SyntheticModelSpec.SpecialTokenCount);
+        var merges = new List<(string Left, string Right)>();
+        var made = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var word in wholeWords)
+        {
+            foreach (var form in new[] { ByteLevelAlphabet.Encode(System.Text.Encoding.UTF8.GetBytes(" " + word)), ByteLevelAlphabet.Encode(System.Text.Encoding.UTF8.GetBytes(word)) })
+            {
+                for (var end = 2; end <= form.Length; end++)
+                {
+                    if (made.Add(form[..end]))
+                    {
+                        merges.Add((form[..(end - 1)], form[(end - 1)..end]));
+                    }
+                }
+            }
+        }
+
+        merges.AddRange(BpeTrainer.Learn(vocabSize - SyntheticModelSpec.ByteTokenCount - SyntheticModelSpec.SpecialTokenCount)
+            .Where(m => made.Add(m.Left + m.Right)));
         var tokens = new List<string>(vocabSize);
         for (var b = 0; b < SyntheticModelSpec.ByteTokenCount; b++)
         {
