@@ -8,6 +8,7 @@ using Platform.Api.Health;
 using Platform.Api.Models;
 using Platform.Api.Observability;
 using Platform.Api.RateLimits;
+using Platform.Api.Metering;
 using Platform.Billing;
 using Platform.Inference;
 
@@ -37,9 +38,11 @@ public static class ApiApplication
         builder.Services.AddBilling(builder.Configuration);
         builder.Services.AddApiKeyAuth();
         builder.Services.AddTierLimits(builder.Configuration);
+        builder.Services.AddUsage(builder.Configuration);
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
+        app.UseUsageMetering();
         app.UseOpenAiStatusPages();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseApiKeys();
@@ -53,6 +56,7 @@ public static class ApiApplication
         v1.MapChatCompletions();
         v1.MapCompletions();
         app.MapAdmin();
+        app.MapUsage();
         return app;
     }
 }

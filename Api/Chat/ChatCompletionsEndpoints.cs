@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Platform.Api.RateLimits;
 using Platform.Api.Sampling;
+using Platform.Api.Metering;
 using Platform.Inference.Models;
 
 namespace Platform.Api.Chat;
@@ -34,7 +35,7 @@ internal static class ChatCompletionsEndpoints
             options.Value.SystemFingerprint,
             promptIds.Count,
             request.TopLogprobs);
-        var chunks = CompletionRunner.RunAsync(model, choices, sampling.Stop, context.RequestAborted);
+        var chunks = UsageCapture.Observe(context, promptIds.Count, sampling.Stream, CompletionRunner.RunAsync(model, choices, sampling.Stop, context.RequestAborted));
         return await CompletionRunner.RespondAsync(
             reservation,
             promptIds.Count,

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Platform.Api.RateLimits;
 using Platform.Api.Sampling;
+using Platform.Api.Metering;
 using Platform.Inference.Models;
 
 namespace Platform.Api.Completions;
@@ -41,7 +42,7 @@ internal static class CompletionsEndpoints
             prompts,
             sampling.N,
             request);
-        var chunks = CompletionRunner.RunAsync(model, choices, sampling.Stop, context.RequestAborted);
+        var chunks = UsageCapture.Observe(context, promptTokens, sampling.Stream, CompletionRunner.RunAsync(model, choices, sampling.Stop, context.RequestAborted));
         return await CompletionRunner.RespondAsync(
             reservation,
             promptTokens,

@@ -4,6 +4,7 @@ using Platform.Api.Auth;
 using Platform.Api.Errors;
 using Platform.Api.RateLimits;
 using Platform.Api.Streaming;
+using Platform.Api.Metering;
 using Platform.Inference.Engine;
 using Platform.Inference.Models;
 
@@ -17,6 +18,7 @@ internal static class CompletionRunner
 {
     public static LoadedModel ResolveModel(ModelRegistry registry, string name, HttpContext context)
     {
+        context.Usage()?.Model = name;
         if (!context.AllowsModel(name))
         {
             throw ApiException.ModelNotFound(name);
