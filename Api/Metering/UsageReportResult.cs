@@ -66,9 +66,20 @@ internal sealed class UsageReportResult(UsageReportRepository reports, UsageQuer
         await SendAsync(writer, chunk, body, cancellationToken);
     }
 
-    private static async Task SendAsync(CsvWriter writer, MemoryStream chunk, Stream body, CancellationToken cancellationToken)
+    private static Task SendAsync(CsvWriter writer, MemoryStream chunk, Stream body, CancellationToken cancellationToken)
     {
         writer.Flush();
+        return SendAsync(chunk, body, cancellationToken);
+    }
+
+    private static Task SendAsync(Utf8JsonWriter writer, MemoryStream chunk, Stream body, CancellationToken cancellationToken)
+    {
+        writer.Flush();
+        return SendAsync(chunk, body, cancellationToken);
+    }
+
+    private static async Task SendAsync(MemoryStream chunk, Stream body, CancellationToken cancellationToken)
+    {
         await body.WriteAsync(chunk.GetBuffer().AsMemory(0, (int)chunk.Length), cancellationToken);
         await body.FlushAsync(cancellationToken);
         chunk.SetLength(0);
@@ -91,7 +102,9 @@ internal sealed class UsageReportResult(UsageReportRepository reports, UsageQuer
 
     private async Task WriteJsonAsync(Stream body, IAsyncEnumerable<UsageRow> rows, CancellationToken cancellationToken)
     {
-        await using var writer = new Utf8JsonWriter(body);
+        // As for CSV: the serializer flushes synchronously, so it writes into a chunk sent asynchronously.
+        using var chunk = new MemoryStream();
+        await using var writer = new Utf8JsonWriter(chunk);
         writer.WriteStartObject();
         writer.WriteString("object", "usage_report");
         writer.WriteNumber("start_time", query.Start.ToUnixTimeSeconds());
@@ -107,7 +120,7 @@ internal sealed class UsageReportResult(UsageReportRepository reports, UsageQuer
             JsonSerializer.Serialize(writer, line, ApiJson.Options);
             if (++count % FlushEvery == 0)
             {
-                await writer.FlushAsync(cancellationToken);
+                await SendAsync(writer, chunk, body, cancellationToken);
             }
         }
 
@@ -115,7 +128,7 @@ internal sealed class UsageReportResult(UsageReportRepository reports, UsageQuer
         writer.WritePropertyName("totals");
         JsonSerializer.Serialize(writer, new UsageReportTotalsJson(totals.Requests, totals.InputTokens, totals.CachedInputTokens, totals.OutputTokens, UsageReportLine.Money(totals.Cost)), ApiJson.Options);
         writer.WriteEndObject();
-        await writer.FlushAsync(cancellationToken);
+        await SendAsync(writer, chunk, body, cancellationToken);
     }
 }
 
