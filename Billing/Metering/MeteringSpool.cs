@@ -47,17 +47,20 @@ internal sealed class MeteringSpool : IDisposable
     /// <summary>Appends one batch and fsyncs it: when this returns, the batch is on disk.</summary>
     public void Append(IReadOnlyList<UsageEvent> batch)
     {
-        var payload = UsageEventCodec.Encode(batch);
-        var frame = new byte[HeaderSize + payload.Length];
-        BinaryPrimitives.WriteUInt32LittleEndian(frame, Magic);
-        BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(4), payload.Length);
-        SHA256.HashData(payload).AsSpan(0, 8).CopyTo(frame.AsSpan(8));
-        payload.CopyTo(frame.AsSpan(HeaderSize));
+        var frame = Frame(batch);
         _current ??= new FileStream(SegmentPath(++_sequence), FileMode.Append, FileAccess.Write, FileShare.Read, 1, FileOptions.None);
         _current.Write(frame);
         _current.Flush(flushToDisk: true);
         Interlocked.Add(ref _bytes, frame.Length);
         Interlocked.Add(ref _events, batch.Count);
+    }
+
+    /// <summary>Sets aside a batch Postgres refuses for its data, for a person to look at; it is not replayed.</summary>
+    public void Reject(IReadOnlyList<UsageEvent> batch)
+    {
+        using var rejected = new FileStream(Path.Combine(Directory, "rejected.spool"), FileMode.Append, FileAccess.Write, FileShare.Read);
+        rejected.Write(Frame(batch));
+        rejected.Flush(flushToDisk: true);
     }
 
     /// <summary>Closes the segment being appended to, so that replay can read it while new batches start another.</summary>
@@ -117,6 +120,17 @@ internal sealed class MeteringSpool : IDisposable
     {
         Seal();
         _lock.Dispose();
+    }
+
+    private static byte[] Frame(IReadOnlyList<UsageEvent> batch)
+    {
+        var payload = UsageEventCodec.Encode(batch);
+        var frame = new byte[HeaderSize + payload.Length];
+        BinaryPrimitives.WriteUInt32LittleEndian(frame, Magic);
+        BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(4), payload.Length);
+        SHA256.HashData(payload).AsSpan(0, 8).CopyTo(frame.AsSpan(8));
+        payload.CopyTo(frame.AsSpan(HeaderSize));
+        return frame;
     }
 
     private string SegmentPath(long sequence) => Path.Combine(Directory, $"segment-{sequence.ToString("D12", CultureInfo.InvariantCulture)}.spool");

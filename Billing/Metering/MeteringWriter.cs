@@ -199,19 +199,36 @@ internal sealed partial class MeteringWriter(
 
     private void SpoolLate(UsageEvent usage) => Spool([usage]);
 
-    /// <summary>Writes to Postgres within the write timeout; null when Postgres refused or was too slow (it is then marked down).</summary>
-    private async Task<int?> TryWriteAsync(IReadOnlyList<UsageEvent> batch)
+    /// <summary>
+    /// Writes to Postgres within the write timeout; null when it could not (Postgres is then marked down and the
+    /// batch belongs in the spool). A batch Postgres rejects for its data (classes 22 and 23: it would fail on
+    /// every replay too) is set aside in the spool folder's rejected file, so it cannot block the spool.
+    /// </summary>
+    private async Task<int?> TryWriteAsync(List<UsageEvent> batch)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(_options.WriteTimeoutMs), time);
         try
         {
             return await store.WriteAsync(batch, timeout.Token);
         }
-        catch (Exception ex) when (ex is Npgsql.NpgsqlException or OperationCanceledException or TimeoutException or IOException or System.Net.Sockets.SocketException)
+        catch (Npgsql.PostgresException ex) when (ex.SqlState.StartsWith("22", StringComparison.Ordinal) || ex.SqlState.StartsWith("23", StringComparison.Ordinal))
         {
+            LogRejected(logger, ex, batch.Count);
+            lock (_lateLock)
+            {
+                _spool!.Reject(batch);
+            }
+
+            _metrics?.Count("rejected", batch.Count);
+            return 0;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Unreachable, restarting, too slow, or a connection broken mid-batch: whatever it was, nothing of the
+            // transaction was committed that a replay would count twice.
             if (!_postgresDown)
             {
-                LogPostgresUnavailable(logger, ex.Message);
+                LogPostgresUnavailable(logger, $"{ex.GetType().Name}: {ex.Message}");
             }
 
             _postgresDown = true;
@@ -221,6 +238,19 @@ internal sealed partial class MeteringWriter(
     }
 
     private async Task ReplayIfDueAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await ReplayAsync(stoppingToken);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            // The spool stays as it is and is tried again at the next interval.
+            LogReplayFailed(logger, ex);
+        }
+    }
+
+    private async Task ReplayAsync(CancellationToken stoppingToken)
     {
         var spool = _spool!;
         if (!spool.HasData || stoppingToken.IsCancellationRequested ||
@@ -278,6 +308,12 @@ internal sealed partial class MeteringWriter(
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Critical, Message = "Usage metering: {Events} events could be written neither to Postgres nor to the spool")]
     private static partial void LogSpoolFailed(ILogger logger, Exception exception, int events);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Critical, Message = "Usage metering: Postgres rejected a batch of {Events} events for its data; it was set aside in the spool folder's rejected file")]
+    private static partial void LogRejected(ILogger logger, Exception exception, int events);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Error, Message = "Usage metering: the spool could not be read for replay")]
+    private static partial void LogReplayFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "Usage metering stopped; {Events} events wait in the spool")]
     private static partial void LogDrained(ILogger logger, long events);
