@@ -4,19 +4,28 @@ using Platform.Bench;
 using Platform.Inference.Native;
 using Platform.Inference.Synthetic;
 
-// Usage: dotnet run -c Release --project bench [-- --shared ../shared --out bench/out]
+// Usage: dotnet run -c Release --project bench [-- --shared ../shared --out bench/out] [-- --only metering]
 var shared = Argument("--shared") ?? Path.GetFullPath(Path.Combine(Directory.GetCurrentDirectory(), "..", "shared"));
 var output = Argument("--out") ?? Path.Combine(Directory.GetCurrentDirectory(), "bench", "out");
 Directory.CreateDirectory(output);
 
 using var runtime = OrtRuntime.Load(Path.Combine(AppContext.BaseDirectory, "libonnxruntime.so.1"));
 var rows = new List<BenchRow>();
+if (Argument("--only") == "metering")
+{
+    // Metering alone (it needs only Postgres), e.g. to check its figures quickly; the table is printed, not written.
+    rows.AddRange(await MeteringBenchmark.RunAsync());
+    rows.ForEach(r => Console.WriteLine($"| {r.Benchmark} | {r.Metric} | {r.Value:#,0.##} | {r.Unit} | {r.Target} |"));
+    return;
+}
+
 rows.AddRange(TemplateBenchmark.Run(Path.Combine(shared, "reference", "chat-templates")));
 rows.AddRange(TokenizerBenchmark.Run(Path.Combine(shared, "models")));
 rows.AddRange(new EngineBenchmark(runtime, "tiny-random-llama", Path.Combine(shared, "models", "tiny-random-llama")).Run());
 rows.AddRange(new EngineBenchmark(runtime, "synthetic-10M", SyntheticModel(SyntheticModelSpec.Bench10M, "synthetic-10m")).Run());
 rows.AddRange(new EngineBenchmark(runtime, "synthetic-100M", SyntheticModel(SyntheticModelSpec.Bench100M, "synthetic-100m")).Run());
 rows.AddRange(await LimitsBenchmark.RunAsync());
+rows.AddRange(await MeteringBenchmark.RunAsync());
 rows.AddRange(await new HttpBenchmark(new Dictionary<string, string>
 {
     ["tiny-random-llama"] = Path.Combine(shared, "models", "tiny-random-llama"),
