@@ -16,6 +16,10 @@ public sealed class UsageReportRepository
     /// <summary>The endpoints whose events the completions usage report covers.</summary>
     public static readonly IReadOnlyList<string> CompletionEndpoints = ["/v1/chat/completions", "/v1/completions"];
 
+    // Token-price products are summed exactly in Postgres (numeric multiplication and addition never round); the
+    // division, which numeric may round to its chosen scale for large amounts, is done here, where it is exact.
+    private const decimal PerMillion = 1_000_000m;
+
     private readonly NpgsqlDataSource _dataSource;
 
     internal UsageReportRepository(NpgsqlDataSource dataSource) => _dataSource = dataSource;
@@ -38,9 +42,9 @@ public sealed class UsageReportRepository
                 reader.GetInt64(6),
                 reader.GetInt64(7),
                 reader.GetInt64(8),
-                reader.GetDecimal(9),
-                reader.GetDecimal(10),
-                reader.GetDecimal(11));
+                reader.GetDecimal(9) / PerMillion,
+                reader.GetDecimal(10) / PerMillion,
+                reader.GetDecimal(11) / PerMillion);
         }
     }
 
@@ -64,9 +68,9 @@ public sealed class UsageReportRepository
                    coalesce(sum(e.prompt_tokens), 0)::bigint,
                    coalesce(sum(e.cached_prompt_tokens), 0)::bigint,
                    coalesce(sum(e.completion_tokens), 0)::bigint,
-                   coalesce(sum((e.prompt_tokens - e.cached_prompt_tokens) * p.input_per_million), 0) / 1000000,
-                   coalesce(sum(e.cached_prompt_tokens * p.cached_input_per_million), 0) / 1000000,
-                   coalesce(sum(e.completion_tokens * p.output_per_million), 0) / 1000000
+                   coalesce(sum((e.prompt_tokens - e.cached_prompt_tokens) * p.input_per_million), 0),
+                   coalesce(sum(e.cached_prompt_tokens * p.cached_input_per_million), 0),
+                   coalesce(sum(e.completion_tokens * p.output_per_million), 0)
             FROM usage_events e
             LEFT JOIN prices p ON p.model = e.model AND e.occurred_at >= p.effective_from AND e.occurred_at < p.effective_to
             WHERE e.occurred_at >= @start AND e.occurred_at < @end
