@@ -5,6 +5,7 @@ using Platform.Api.Completions;
 using Platform.Api.Contract;
 using Platform.Api.Errors;
 using Platform.Api.Health;
+using Platform.Api.Metering;
 using Platform.Api.Models;
 using Platform.Api.Moderations;
 using Platform.Api.Observability;
@@ -42,10 +43,12 @@ public static class ApiApplication
         builder.Services.AddObservability();
         builder.Services.AddWaitingRoom(builder.Configuration);
         builder.Services.AddModeration(builder.Configuration);
+        builder.Services.AddUsage(builder.Configuration);
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseRequestMetrics();
+        app.UseUsageMetering();
         app.UseOpenAiStatusPages();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseApiKeys();
@@ -61,6 +64,7 @@ public static class ApiApplication
         v1.MapCompletions();
         v1.MapModerations();
         app.MapAdmin();
+        app.MapUsage();
         return app;
     }
 }

@@ -4,13 +4,13 @@ using Platform.Bench;
 using Platform.Inference.Native;
 using Platform.Inference.Synthetic;
 
-// Usage: dotnet run -c Release --project bench [-- --shared ../shared --out bench/out]
+// Usage: dotnet run -c Release --project bench [-- --shared ../shared --out bench/out] [-- --only metering]
 var shared = Argument("--shared") ?? Path.GetFullPath(Path.Combine(Directory.GetCurrentDirectory(), "..", "shared"));
 var output = Argument("--out") ?? Path.Combine(Directory.GetCurrentDirectory(), "bench", "out");
 Directory.CreateDirectory(output);
 
 using var runtime = OrtRuntime.Load(Path.Combine(AppContext.BaseDirectory, "libonnxruntime.so.1"));
-// --only engine,batching (template, moderation, tokenizer, engine, batching, limits, http, overload) runs some benchmarks; the default runs all.
+// --only engine,batching (template, moderation, tokenizer, engine, batching, limits, metering, http, overload) runs some benchmarks; the default runs all.
 // --overload-seconds N sets the overload run's length (default 60).
 var only = Argument("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 bool Runs(string name) => only is null || only.Contains(name, StringComparer.OrdinalIgnoreCase);
@@ -49,6 +49,11 @@ if (Runs("batching"))
 if (Runs("limits"))
 {
     rows.AddRange(await LimitsBenchmark.RunAsync());
+}
+
+if (Runs("metering"))
+{
+    rows.AddRange(await MeteringBenchmark.RunAsync());
 }
 
 if (Runs("http"))

@@ -41,8 +41,7 @@ public sealed class MigrationRunnerTests(ITestOutputHelper output) : IAsyncLifet
         }
 
         Assert.Equal(scripts.Select(s => s.Version), applied);
-        Assert.Equal([1, 2], applied.Take(2));
-        Assert.Contains(4, applied);
+        Assert.Equal(Enumerable.Range(1, scripts.Count), applied);
         await using var command = Database.DataSource.CreateCommand("SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version");
         await using var reader = await command.ExecuteReaderAsync();
         foreach (var script in scripts)
@@ -113,9 +112,9 @@ public sealed class MigrationRunnerTests(ITestOutputHelper output) : IAsyncLifet
     [Fact]
     public async Task MigrateAsync_TwoRunnersRacing_EachScriptAppliedOnce()
     {
-        // A slow third script keeps the first runner inside the lock long enough for the second one to be waiting.
+        // A slow last script keeps the first runner inside the lock long enough for the second one to be waiting.
         var scripts = MigrationScripts.Embedded()
-            .Append(MigrationScript.FromFile("9998_slow.sql", "SELECT pg_sleep(0.5); CREATE TABLE race_marker (id int);"))
+            .Append(MigrationScript.FromFile("9999_slow.sql", "SELECT pg_sleep(0.5); CREATE TABLE race_marker (id int);"))
             .ToList();
         await using var other = NpgsqlDataSource.Create(Database.ConnectionString);
 
@@ -125,7 +124,7 @@ public sealed class MigrationRunnerTests(ITestOutputHelper output) : IAsyncLifet
 
         Assert.Equal(scripts.Select(s => s.Version), results.SelectMany(r => r).Order());
         Assert.Contains(results, r => r.Count == 0);
-        Assert.Equal(scripts.Count, await Database.ScalarAsync<long>("SELECT count(*) FROM schema_migrations"));
+        Assert.Equal((long)scripts.Count, await Database.ScalarAsync<long>("SELECT count(*) FROM schema_migrations"));
         Assert.Equal(6L, await Database.ScalarAsync<long>("SELECT count(*) FROM tiers"));
         Assert.Equal(0L, await Database.ScalarAsync<long>($"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = {MigrationRunner.LockKey & 0xFFFFFFFF} " +
             "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"));
@@ -141,7 +140,7 @@ public sealed class MigrationRunnerTests(ITestOutputHelper output) : IAsyncLifet
         var failed = await Assert.ThrowsAsync<MigrationException>(() => Runner(Database.DataSource, scripts).MigrateAsync());
 
         Assert.Contains("9999", failed.Message, StringComparison.Ordinal);
-        Assert.Equal(scripts.Count - 1, await Database.ScalarAsync<long>("SELECT count(*) FROM schema_migrations"));
+        Assert.Equal(scripts.Count - 1L, await Database.ScalarAsync<long>("SELECT count(*) FROM schema_migrations"));
         Assert.Equal(0L, await Database.ScalarAsync<long>("SELECT count(*) FROM information_schema.tables WHERE table_name = 'half_done'"));
     }
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Platform.Billing;
+using Platform.Billing.Metering;
 using Platform.Billing.Redis;
 using Platform.Inference.Models;
 using YamlDotNet.RepresentationModel;
@@ -64,6 +65,7 @@ public sealed class ComposeFileTests
             "Redis" => HasProperty(typeof(RedisOptions), parts[1]),
             "Inference" => HasProperty(typeof(InferenceOptions), parts[1]),
             "Api" => HasProperty(typeof(ApiOptions), parts[1]),
+            "Metering" => HasProperty(typeof(MeteringOptions), parts[1]),
             _ => false,
         };
     }

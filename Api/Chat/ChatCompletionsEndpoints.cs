@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Platform.Api.Metering;
 using Platform.Api.Moderations;
 using Platform.Api.Observability;
 using Platform.Api.RateLimits;
@@ -43,7 +44,11 @@ internal static class ChatCompletionsEndpoints
             promptIds.Count,
             request.TopLogprobs);
         var admission = await CompletionRunner.AdmitAsync(context, model, choices, reservation, sampling.Stream);
-        var chunks = CompletionRunner.RunAsync(model, choices, sampling.Stop, admission, context.RequestAborted, moderation.OutputFilter).WithTokenTimings(context, model.Name);
+        var chunks = UsageCapture.Observe(
+            context,
+            promptIds.Count,
+            sampling.Stream,
+            CompletionRunner.RunAsync(model, choices, sampling.Stop, admission, context.RequestAborted, moderation.OutputFilter).WithTokenTimings(context, model.Name));
         return await CompletionRunner.RespondAsync(
             reservation,
             admission,

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Platform.Api.Metering;
 using Platform.Api.Moderations;
 using Platform.Api.Observability;
 using Platform.Api.RateLimits;
@@ -45,7 +46,11 @@ internal static class CompletionsEndpoints
             sampling.N,
             request);
         var admission = await CompletionRunner.AdmitAsync(context, model, choices, reservation, sampling.Stream);
-        var chunks = CompletionRunner.RunAsync(model, choices, sampling.Stop, admission, context.RequestAborted, moderation.OutputFilter).WithTokenTimings(context, model.Name);
+        var chunks = UsageCapture.Observe(
+            context,
+            promptTokens,
+            sampling.Stream,
+            CompletionRunner.RunAsync(model, choices, sampling.Stop, admission, context.RequestAborted, moderation.OutputFilter).WithTokenTimings(context, model.Name));
         return await CompletionRunner.RespondAsync(
             reservation,
             admission,

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Api.RateLimits;
+using Platform.Billing.Metering;
 using Platform.Inference.Models;
 
 namespace Platform.Api.Health;
@@ -31,15 +32,24 @@ internal static class HealthEndpoints
         // Limits degrade to local shares while Redis is away; serving continues, so this informs rather than fails readiness.
         var shared = context.RequestServices.GetService<FallbackRateLimitStore>();
         var limits = new RateLimitHealth(shared is null ? "in-process" : "redis", shared?.IsDegraded ?? false);
+        var metering = context.RequestServices.GetService<Func<MeteringStatus>>()?.Invoke() is { } m
+            ? new MeteringHealth(m.Queued, m.SpoolEvents, m.SpoolBytes, m.LagSeconds, m.PostgresReachable ? "ok" : "unreachable")
+            : null;
         return TypedResults.Json(
-            new ReadyResponse(status, runtime, models, limits),
+            new ReadyResponse(status, runtime, models, limits, metering),
             statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 }
 
 internal sealed record LiveResponse(string Status);
 
-internal sealed record ReadyResponse(string Status, RuntimeHealth? OnnxRuntime, IReadOnlyList<ModelHealth> Models, RateLimitHealth RateLimits);
+internal sealed record ReadyResponse(string Status, RuntimeHealth? OnnxRuntime, IReadOnlyList<ModelHealth> Models, RateLimitHealth RateLimits, MeteringHealth? Metering);
+
+/// <summary>
+/// Usage events not yet in Postgres: queued in memory, or in the local spool while Postgres is unreachable
+/// (serving continues, so this informs rather than fails readiness); lag is the age of the oldest of them.
+/// </summary>
+internal sealed record MeteringHealth(int Queued, long SpoolEvents, long SpoolBytes, double LagSeconds, string Postgres);
 
 /// <summary>Where rate limits are kept, and whether they fell back to local shares because Redis is unreachable.</summary>
 internal sealed record RateLimitHealth(string Store, bool Degraded);

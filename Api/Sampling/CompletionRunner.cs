@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Platform.Api.Auth;
 using Platform.Api.Errors;
+using Platform.Api.Metering;
 using Platform.Api.RateLimits;
 using Platform.Api.Streaming;
 using Platform.Api.WaitingRoom;
@@ -18,6 +19,7 @@ internal static class CompletionRunner
 {
     public static LoadedModel ResolveModel(ModelRegistry registry, string name, HttpContext context)
     {
+        context.Usage()?.Model = name;
         if (!context.AllowsModel(name))
         {
             throw ApiException.ModelNotFound(name);
