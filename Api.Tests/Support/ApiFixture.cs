@@ -76,7 +76,11 @@ public sealed class ApiFixture : IAsyncLifetime
             .UseSetting("Inference:IntraOpThreads", "1")
             .UseSetting("Api:MaxRequestBodyBytes", "65536")
             .UseSetting("ConnectionStrings:Platform", _database.ConnectionString)
-            .UseSetting("PLATFORM_ADMIN_KEY", AdminKey));
+            .UseSetting("PLATFORM_ADMIN_KEY", AdminKey)
+
+            // A free port only: without an address of its own the app adds its default 8080, which a server
+            // running on the same machine may hold.
+            .UseSetting("urls", "http://127.0.0.1:0"));
         _factory.UseKestrel(0);
         _factory.StartServer();
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

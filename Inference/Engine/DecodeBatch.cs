@@ -36,6 +36,11 @@ internal sealed class DecodeBatch(OrtRuntime runtime, DecoderSignature signature
             // A lone newcomer: its own cache is already the batch (no copy).
             next = only.Detach();
         }
+        else if (_members.Count == 0 && IsWholeGroup(members) is { } group)
+        {
+            // Prompts prefilled together, all joining an empty batch in their order: their tensors are the batch.
+            next = group.Detach();
+        }
         else
         {
             next = new OrtTensor[signature.PastNames.Count];
@@ -50,8 +55,9 @@ internal sealed class DecodeBatch(OrtRuntime runtime, DecoderSignature signature
                 var member = members[row];
                 for (var t = 0; t < next.Length; t++)
                 {
-                    var (source, sourceBatch, sourceRow, sourcePadded) = member.Cache is { } cache
-                        ? (cache.Tensors[t], 1, 0, member.Length)
+                    var (source, sourceBatch, sourceRow, sourcePadded) =
+                        member.Cache is { } cache ? (cache.Tensors[t], 1, 0, member.Length)
+                        : member.Staged is var (staged, stagedRow) ? (staged.Tensors[t], staged.Batch, stagedRow, staged.PaddedLength)
                         : (_past[t], _members.Count, member.BatchRow, PaddedLength);
                     CopyRows(source, sourceBatch, sourceRow, sourcePadded, next[t], members.Count, row, padded, member.Length);
                 }
@@ -71,9 +77,28 @@ internal sealed class DecodeBatch(OrtRuntime runtime, DecoderSignature signature
             var member = members[row];
             member.Cache?.Dispose();
             member.Cache = null;
+            member.Staged = null;
             member.BatchRow = row;
             _members.Add(member);
         }
+    }
+
+    private static StagedKv? IsWholeGroup(IReadOnlyList<Sequence> members)
+    {
+        if (members.Count == 0 || members[0].Staged is not var (group, _) || group.Batch != members.Count)
+        {
+            return null;
+        }
+
+        for (var row = 0; row < members.Count; row++)
+        {
+            if (members[row].Staged is not var (other, otherRow) || other != group || otherRow != row)
+            {
+                return null;
+            }
+        }
+
+        return group;
     }
 
     /// <summary>After a step: the presents (one position longer per row) become the past.</summary>

@@ -89,6 +89,76 @@ internal sealed partial class DecoderRunner
     }
 
     /// <summary>
+    /// Prefills several whole prompts in one <c>Run</c> from an empty past: each row left-padded to the longest
+    /// prompt, the padding masked out, positions counted from each prompt's first token. Returns the logits
+    /// <c>[batch, longest, vocab]</c> and the presents, left-padded like a running batch's past; the caller disposes both.
+    /// </summary>
+    public OrtTensor PrefillBatch(IReadOnlyList<int[]> prompts, int longest, out OrtTensor[] presents) => PrefillBatch(prompts, longest, out presents, quiet: false);
+
+    /// <summary>Whether the model prefills left-padded prompts of different lengths in one <c>Run</c>.</summary>
+    public bool ProbeBatchedPrefill()
+    {
+        try
+        {
+            using var logits = PrefillBatch([[0, 0], [0]], 2, out var presents, quiet: true);
+            foreach (var present in presents)
+            {
+                present.Dispose();
+            }
+
+            return true;
+        }
+        catch (OrtException)
+        {
+            return false;
+        }
+    }
+
+    private OrtTensor PrefillBatch(IReadOnlyList<int[]> prompts, int longest, out OrtTensor[] presents, bool quiet)
+    {
+        var runtime = _session.Runtime;
+        var batch = prompts.Count;
+        var inputs = new OrtTensor[_inputNames.Length];
+        try
+        {
+            inputs[0] = OrtTensor.Allocate(runtime, Signature.IdsType, [batch, longest]);
+            inputs[1] = OrtTensor.Allocate(runtime, Signature.MaskType, [batch, longest]);
+            inputs[2] = OrtTensor.Allocate(runtime, Signature.PositionType, [batch, longest]);
+            for (var row = 0; row < batch; row++)
+            {
+                var prompt = prompts[row];
+                var padding = longest - prompt.Length;
+                for (var column = 0; column < prompt.Length; column++)
+                {
+                    var at = (row * longest) + padding + column;
+                    Set(inputs[0], at, prompt[column]);
+                    Set(inputs[1], at, 1);
+                    Set(inputs[2], at, column);
+                }
+            }
+
+            var shape = Signature.PastShape(batch, 0);
+            for (var i = 0; i < Signature.PastNames.Count; i++)
+            {
+                inputs[_fixedInputs + i] = OrtTensor.Allocate(runtime, Signature.KvType, shape);
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            var outputs = _session.Run(_inputNames, inputs, _outputNames, quiet);
+            Interlocked.Add(ref _runTicks, Stopwatch.GetTimestamp() - started);
+            presents = outputs[1..];
+            return outputs[0];
+        }
+        finally
+        {
+            foreach (var input in inputs)
+            {
+                input?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
     /// [batch, padded + 1]: zeros over each row's left padding, ones over its real past and the new token; a view
     /// over one buffer that grows as needed, since the width changes every step.
     /// </summary>
@@ -120,6 +190,18 @@ internal sealed partial class DecoderRunner
         }
 
         return OrtTensor.View(runtime, _maskBuffer, [lengths.Length, width]);
+    }
+
+    private static void Set(OrtTensor tensor, int index, int value)
+    {
+        if (tensor.ElementType == TensorElementType.Int64)
+        {
+            tensor.AsSpan<long>()[index] = value;
+        }
+        else
+        {
+            tensor.AsSpan<int>()[index] = value;
+        }
     }
 
     private static void Fill(OrtTensor tensor, ReadOnlySpan<int> values)

@@ -14,6 +14,7 @@ public sealed partial class DeviceWorker
     private void Loop()
     {
         _chunkedPrefill = _runner.ProbeChunkedPrefill();
+        _batchedPrefill = _runner.CanBatch && _runner.ProbeBatchedPrefill();
         try
         {
             while (true)
@@ -51,6 +52,8 @@ public sealed partial class DeviceWorker
         {
             Regroup();
         }
+
+        ReleaseStaged();
 
         if (_batch.Count > 0)
         {
@@ -105,15 +108,29 @@ public sealed partial class DeviceWorker
         }
     }
 
-    /// <summary>Feeds prompts, oldest first, up to the step's token budget; a finished prefill samples the first token.</summary>
+    /// <summary>
+    /// Feeds prompts, oldest first, up to the step's token budget. Fresh prompts that fit whole are prefilled
+    /// together in one padded <c>Run</c>; a prompt longer than what is left is fed in chunks on its own cache.
+    /// A finished prefill samples the sequence's first token.
+    /// </summary>
     private void Prefill()
     {
         var budget = MaxPrefillTokensPerStep;
         var started = Stopwatch.GetTimestamp();
         var fed = 0;
         var firstTokens = 0;
-        for (var i = 0; i < _prefilling.Count && budget > 0; i++)
+        var i = 0;
+        while (i < _prefilling.Count && budget > 0)
         {
+            var group = _batchedPrefill ? FreshGroup(i, budget) : 0;
+            if (group > 1)
+            {
+                var tokens = PrefillTogether(i, group, ref firstTokens);
+                budget -= tokens;
+                fed += tokens;
+                continue;
+            }
+
             var sequence = _prefilling[i];
             var rest = sequence.Prompt.Length - sequence.Prefilled;
             if (!_chunkedPrefill && rest > budget && fed > 0)
@@ -123,43 +140,118 @@ public sealed partial class DeviceWorker
             }
 
             var chunk = _chunkedPrefill ? Math.Min(rest, budget) : rest;
-            try
+            budget -= chunk;
+            fed += chunk;
+            if (PrefillAlone(sequence, chunk))
             {
-                sequence.Cache ??= _runner.CreateCache();
-                using var logits = _runner.Step(sequence.Prompt.AsSpan(sequence.Prefilled, chunk), sequence.Cache);
-                sequence.Prefilled += chunk;
-                sequence.Length += chunk;
-                Interlocked.Add(ref _kvTokens, chunk);
-                budget -= chunk;
-                fed += chunk;
-                if (!sequence.PrefillDone)
-                {
-                    continue;
-                }
-
-                _prefilling.RemoveAt(i--);
+                _prefilling.RemoveAt(i);
                 firstTokens++;
-                if (Accept(sequence, logits))
-                {
-                    LeaveWaiting(sequence, null);
-                }
-                else
-                {
-                    _joining.Add(sequence);
-                }
             }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
+            else
             {
-                LogStepFailed(_logger, ex, _config.Name, DeviceId);
-                _prefilling.Remove(sequence);
-                i--;
-                LeaveWaiting(sequence, ex);
+                i++;
             }
         }
 
         if (fed > 0)
         {
             _metrics?.RecordPrefill(_config.Name, DeviceId, fed, firstTokens, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    /// <summary>How many sequences from <paramref name="start"/> on are fresh and fit, whole, in <paramref name="budget"/>.</summary>
+    private int FreshGroup(int start, int budget)
+    {
+        var count = 0;
+        for (var j = start; j < _prefilling.Count; j++)
+        {
+            var sequence = _prefilling[j];
+            if (sequence.Prefilled != 0 || sequence.Prompt.Length > budget)
+            {
+                break;
+            }
+
+            budget -= sequence.Prompt.Length;
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>Feeds one chunk of one prompt on its own cache; true when the sequence's prefill is over (it has left the queue's care).</summary>
+    private bool PrefillAlone(Sequence sequence, int chunk)
+    {
+        try
+        {
+            sequence.Cache ??= _runner.CreateCache();
+            using var logits = _runner.Step(sequence.Prompt.AsSpan(sequence.Prefilled, chunk), sequence.Cache);
+            sequence.Prefilled += chunk;
+            sequence.Length += chunk;
+            Interlocked.Add(ref _kvTokens, chunk);
+            if (!sequence.PrefillDone)
+            {
+                return false;
+            }
+
+            Admit(sequence, logits);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogStepFailed(_logger, ex, _config.Name, DeviceId);
+            LeaveWaiting(sequence, ex);
+            return true;
+        }
+    }
+
+    /// <summary>Prefills <paramref name="count"/> whole prompts from <paramref name="start"/> in one padded <c>Run</c>; returns the prompt tokens fed.</summary>
+    private int PrefillTogether(int start, int count, ref int firstTokens)
+    {
+        var group = _prefilling.GetRange(start, count);
+        _prefilling.RemoveRange(start, count);
+        var longest = group.Max(s => s.Prompt.Length);
+        var tokens = group.Sum(s => s.Prompt.Length);
+        try
+        {
+            using var logits = _runner.PrefillBatch([.. group.Select(s => s.Prompt)], longest, out var presents);
+            var staged = new StagedKv(presents, count, longest);
+            _staged.Add(staged);
+            var vocabulary = Signature.VocabularySize;
+            for (var row = 0; row < count; row++)
+            {
+                var sequence = group[row];
+                sequence.Prefilled = sequence.Length = sequence.Prompt.Length;
+                sequence.Staged = (staged, row);
+                Interlocked.Add(ref _kvTokens, sequence.Length);
+                firstTokens++;
+                Admit(sequence, new LogitsRow(logits, ((row * longest) + longest - 1) * vocabulary, vocabulary));
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogStepFailed(_logger, ex, _config.Name, DeviceId);
+            foreach (var sequence in group)
+            {
+                if (!sequence.Left && !_joining.Contains(sequence))
+                {
+                    LeaveWaiting(sequence, ex);
+                }
+            }
+        }
+
+        return tokens;
+    }
+
+    /// <summary>Samples the first token after prefill; the sequence then joins the batch, or leaves if that token ended it.</summary>
+    private void Admit(Sequence sequence, LogitsRow logits)
+    {
+        if (Accept(sequence, logits))
+        {
+            LeaveWaiting(sequence, null);
+        }
+        else
+        {
+            _joining.Add(sequence);
         }
     }
 
@@ -179,12 +271,21 @@ public sealed partial class DeviceWorker
             Interlocked.Add(ref _running, joined);
             _joining.Clear();
             FailBatch(members, ex);
+            ReleaseStaged();
             return;
         }
 
         _joining.Clear();
+        ReleaseStaged();
         Interlocked.Add(ref _waiting, -joined);
         Interlocked.Add(ref _running, joined);
+    }
+
+    /// <summary>Prefill groups whose rows have been copied into (or adopted by) the batch, or whose sequences left.</summary>
+    private void ReleaseStaged()
+    {
+        _staged.ForEach(s => s.Dispose());
+        _staged.Clear();
     }
 
     /// <summary>One token for every member, in one batched <c>Run</c>.</summary>
@@ -305,5 +406,7 @@ public sealed partial class DeviceWorker
         {
             LeaveWaiting(queued, stopped);
         }
+
+        ReleaseStaged();
     }
 }

@@ -23,8 +23,10 @@ public sealed partial class DeviceWorker : IDisposable
     private readonly DecodeBatch _batch;
     private readonly List<Sequence> _prefilling = [];
     private readonly List<Sequence> _joining = [];
+    private readonly List<StagedKv> _staged = [];
     private int _lastBatchSize;
     private bool _chunkedPrefill;
+    private bool _batchedPrefill;
     private long _decodeSteps;
     private int _disposed;
     private long _decodeTicks;

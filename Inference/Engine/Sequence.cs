@@ -39,6 +39,9 @@ internal sealed class Sequence : IDisposable
 
     public int Generated { get; set; }
 
+    /// <summary>Where its KV cache waits to join the batch when it was prefilled with others (the group owns the tensors).</summary>
+    public (StagedKv Group, int Row)? Staged { get; set; }
+
     /// <summary>Row in the running batch; -1 before it joins.</summary>
     public int BatchRow { get; set; } = -1;
 

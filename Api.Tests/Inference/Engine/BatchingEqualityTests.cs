@@ -17,14 +17,19 @@ public sealed class BatchingEqualityTests(OrtFixture ort)
     private const int Requests = 32;
     private const float NearTie = 0.01f;
 
+    // A small prefill budget makes prompts chunk and join a running batch one by one; the default budget prefills
+    // most of them together in padded Runs.
     [Theory]
-    [InlineData("tiny-random-gpt2")]
-    [InlineData("synthetic-fp32")]
-    [InlineData("synthetic-gqa-fp32")]
-    [InlineData("tiny-random-llama")]
-    public async Task ConcurrentRequests_EqualTheirRunsAlone(string name)
+    [InlineData("tiny-random-gpt2", 16)]
+    [InlineData("tiny-random-gpt2", 512)]
+    [InlineData("synthetic-fp32", 16)]
+    [InlineData("synthetic-fp32", 512)]
+    [InlineData("synthetic-gqa-fp32", 16)]
+    [InlineData("tiny-random-llama", 16)]
+    [InlineData("tiny-random-llama", 512)]
+    public async Task ConcurrentRequests_EqualTheirRunsAlone(string name, int prefillBudget)
     {
-        using var model = Load(name);
+        using var model = Load(name, prefillBudget);
         var exact = model.Pool.Signature.LogitsType == Platform.Inference.Native.TensorElementType.Float;
         var cases = Cases(model, withLogprobs: !exact);
 
@@ -61,7 +66,7 @@ public sealed class BatchingEqualityTests(OrtFixture ort)
     [Fact]
     public async Task ConcurrentRequests_ReallyShareDecodeSteps_AndLeaveNothingBehind()
     {
-        using var model = Load("tiny-random-gpt2");
+        using var model = Load("tiny-random-gpt2", 16);
         var cases = Cases(model, withLogprobs: false);
         var peak = 0;
         using var watching = new CancellationTokenSource();
@@ -82,17 +87,17 @@ public sealed class BatchingEqualityTests(OrtFixture ort)
         Assert.Equal(0, model.Pool.Load.ReservedKvTokens);
     }
 
-    private LoadedModel Load(string name)
+    private LoadedModel Load(string name, int prefillBudget)
     {
         if (name.StartsWith("tiny-random", StringComparison.Ordinal))
         {
-            return TestModels.LoadShared(ort, name, capacity: Requests, maxPrefillTokensPerStep: 16);
+            return TestModels.LoadShared(ort, name, capacity: Requests, maxPrefillTokensPerStep: prefillBudget);
         }
 
         var spec = name == "synthetic-gqa-fp32" ? SyntheticModelSpec.Tiny(false, 5) with { KvHeads = 1 } : SyntheticModelSpec.Tiny(false, 3);
         var folder = Path.Combine(Path.GetTempPath(), "platform-tests", $"{name}-{Guid.NewGuid():N}");
         SyntheticModelWriter.Write(folder, spec);
-        return TestModels.Load(ort, folder, capacity: Requests, maxPrefillTokensPerStep: 16);
+        return TestModels.Load(ort, folder, capacity: Requests, maxPrefillTokensPerStep: prefillBudget);
     }
 
     /// <summary>Greedy, seeded sampling, stop sequences, logit bias and penalties, over prompts of 1 to 40 tokens.</summary>

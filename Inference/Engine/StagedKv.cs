@@ -1,0 +1,36 @@
+using Platform.Inference.Native;
+
+namespace Platform.Inference.Engine;
+
+/// <summary>
+/// The KV caches of prompts prefilled together, left-padded to <see cref="PaddedLength"/>, until their sequences
+/// join the running batch (which copies or adopts the rows); the scheduler releases it after that re-pack.
+/// </summary>
+internal sealed class StagedKv(OrtTensor[] tensors, int batch, int paddedLength) : IDisposable
+{
+    private OrtTensor[] _tensors = tensors;
+
+    public IReadOnlyList<OrtTensor> Tensors => _tensors;
+
+    public int Batch { get; } = batch;
+
+    public int PaddedLength { get; } = paddedLength;
+
+    /// <summary>Hands the tensors to the batch; nothing is left to release.</summary>
+    public OrtTensor[] Detach()
+    {
+        var tensors = _tensors;
+        _tensors = [];
+        return tensors;
+    }
+
+    public void Dispose()
+    {
+        foreach (var tensor in _tensors)
+        {
+            tensor.Dispose();
+        }
+
+        _tensors = [];
+    }
+}
