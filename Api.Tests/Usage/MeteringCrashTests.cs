@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
-using Platform.Inference.Synthetic;
 using Xunit.Abstractions;
 
 namespace Platform.Api.Tests.Usage;
@@ -17,33 +16,25 @@ public sealed class MeteringCrashTests(ITestOutputHelper output) : IAsyncLifetim
     private const int Requests = 300;
     private const string Model = "tiny-crash";
 
-    private readonly string _models = Directory.CreateTempSubdirectory("platform-crash-models-").FullName;
-    private readonly string _spool = Directory.CreateTempSubdirectory("platform-crash-spool-").FullName;
     private readonly string _adminKey = $"sk-crash-admin-{Guid.NewGuid():N}";
-    private OwnPostgresCluster? _cluster;
+    private FaultTestEnvironment? _environment;
 
-    public async Task InitializeAsync()
-    {
-        SyntheticModelWriter.Write(Path.Combine(_models, Model), SyntheticModelSpec.Tiny(float16: false, seed: 5) with { ContextLength = 512 });
-        _cluster = await OwnPostgresCluster.CreateAsync();
-        await _cluster.CreateDatabaseAsync("platform");
-    }
+    private FaultTestEnvironment Setup => _environment!;
+
+    public async Task InitializeAsync() => _environment = await FaultTestEnvironment.CreateAsync(Model);
 
     public async Task DisposeAsync()
     {
-        if (_cluster is not null)
+        if (_environment is not null)
         {
-            await _cluster.DisposeAsync();
+            await _environment.DisposeAsync();
         }
-
-        Directory.Delete(_models, recursive: true);
-        Directory.Delete(_spool, recursive: true);
     }
 
     [Fact]
     public async Task Metering_AppKilledWithEventsInTheSpool_ReplayedOnceByTheNextProcess()
     {
-        var cluster = _cluster!;
+        var cluster = Setup.Cluster;
         await using var data = NpgsqlDataSource.Create(cluster.ConnectionString("platform"));
         long tokens = 0;
         var successes = 0;
@@ -96,12 +87,12 @@ public sealed class MeteringCrashTests(ITestOutputHelper output) : IAsyncLifetim
     private Dictionary<string, string> Settings(OwnPostgresCluster cluster) => new()
     {
         ["ConnectionStrings:Platform"] = cluster.ConnectionString("platform"),
-        ["Inference:ModelsDirectory"] = _models,
+        ["Inference:ModelsDirectory"] = Setup.ModelsDirectory,
         ["Inference:WriteDefaultModel"] = "false",
         ["Inference:ExecutionProvider"] = "cpu",
         ["Inference:IntraOpThreads"] = "1",
         ["PLATFORM_ADMIN_KEY"] = _adminKey,
-        ["Metering:SpoolDirectory"] = _spool,
+        ["Metering:SpoolDirectory"] = Setup.SpoolDirectory,
         ["Metering:ReplayIntervalMs"] = "100",
         ["Metering:WriteTimeoutMs"] = "2000",
     };

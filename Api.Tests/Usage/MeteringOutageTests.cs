@@ -10,7 +10,6 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Platform.Billing.Metering;
 using Platform.Inference.Models;
-using Platform.Inference.Synthetic;
 using Xunit.Abstractions;
 
 namespace Platform.Api.Tests.Usage;
@@ -25,40 +24,32 @@ public sealed class MeteringOutageTests(ITestOutputHelper output) : IAsyncLifeti
     private const int Requests = 10_000;
     private const string Model = "tiny-outage";
 
-    private readonly string _models = Directory.CreateTempSubdirectory("platform-outage-models-").FullName;
-    private readonly string _spool = Directory.CreateTempSubdirectory("platform-outage-spool-").FullName;
-    private OwnPostgresCluster? _cluster;
+    private FaultTestEnvironment? _environment;
 
-    public async Task InitializeAsync()
-    {
-        SyntheticModelWriter.Write(Path.Combine(_models, Model), SyntheticModelSpec.Tiny(float16: false, seed: 5) with { ContextLength = 512 });
-        _cluster = await OwnPostgresCluster.CreateAsync();
-        await _cluster.CreateDatabaseAsync("platform");
-    }
+    private FaultTestEnvironment Setup => _environment!;
+
+    public async Task InitializeAsync() => _environment = await FaultTestEnvironment.CreateAsync(Model);
 
     public async Task DisposeAsync()
     {
-        if (_cluster is not null)
+        if (_environment is not null)
         {
-            await _cluster.DisposeAsync();
+            await _environment.DisposeAsync();
         }
-
-        Directory.Delete(_models, recursive: true);
-        Directory.Delete(_spool, recursive: true);
     }
 
     [Fact]
     public async Task Metering_PostgresStoppedWhileTenThousandRequestsFlow_EveryRequestCountedOnce()
     {
-        var cluster = _cluster!;
+        var cluster = Setup.Cluster;
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
             .ConfigureLogging(l => l.AddProvider(new TestOutputLoggerProvider(output)))
-            .UseSetting("Inference:ModelsDirectory", _models)
+            .UseSetting("Inference:ModelsDirectory", Setup.ModelsDirectory)
             .UseSetting("Inference:ExecutionProvider", "cpu")
             .UseSetting("Inference:IntraOpThreads", "1")
             .UseSetting("ConnectionStrings:Platform", cluster.ConnectionString("platform"))
             .UseSetting("PLATFORM_ADMIN_KEY", $"sk-outage-admin-{Guid.NewGuid():N}")
-            .UseSetting("Metering:SpoolDirectory", _spool)
+            .UseSetting("Metering:SpoolDirectory", Setup.SpoolDirectory)
             .UseSetting("Metering:ReplayIntervalMs", "100")
             .UseSetting("Metering:WriteTimeoutMs", "2000"));
         using var client = factory.CreateClient();
@@ -119,7 +110,7 @@ public sealed class MeteringOutageTests(ITestOutputHelper output) : IAsyncLifeti
         }
         finally
         {
-            output.WriteLine($"metering: {status()}; spool files: {string.Join(", ", Directory.EnumerateFiles(_spool, "*", SearchOption.AllDirectories).Select(f => $"{f} {new FileInfo(f).Length}"))}");
+            output.WriteLine($"metering: {status()}; spool files: {string.Join(", ", Directory.EnumerateFiles(Setup.SpoolDirectory, "*", SearchOption.AllDirectories).Select(f => $"{f} {new FileInfo(f).Length}"))}");
         }
         await done.CancelAsync();
         await watcher;
