@@ -85,6 +85,7 @@ internal sealed class ModelQueue : IDisposable
             if (outcome != EntryOutcome.Queued)
             {
                 Remove(ticket);
+                Pump();
             }
 
             return outcome;
@@ -102,6 +103,10 @@ internal sealed class ModelQueue : IDisposable
             }
 
             Remove(ticket);
+
+            // A head that did not fit held back the tickets behind it; with it gone they may fit in what is already
+            // free, and no release may come to pump for them.
+            Pump();
             return true;
         }
     }
