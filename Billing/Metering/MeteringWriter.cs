@@ -71,6 +71,12 @@ internal sealed partial class MeteringWriter(
         // Events recorded from now on go straight to the spool; the loop drains what is queued and ends.
         meter.Complete(SpoolLate);
         await base.StopAsync(cancellationToken);
+        if (ExecuteTask is { IsCanceled: true })
+        {
+            // The base class starts the loop with the stopping token, so a stop that comes before the loop ran
+            // cancels it unstarted: drain here instead, or the queued events are lost.
+            await ExecuteAsync(new CancellationToken(canceled: true));
+        }
     }
 
     public override void Dispose()
