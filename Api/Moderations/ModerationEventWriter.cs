@@ -51,6 +51,16 @@ internal sealed partial class ModerationEventWriter : BackgroundService
         }
     }
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (ExecuteTask is { IsCanceled: true })
+        {
+            // The base class starts the loop with the stopping token: a stop that came first cancelled it unstarted.
+            await ExecuteAsync(new CancellationToken(canceled: true));
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<NewModerationEvent>(BatchSize);
