@@ -6,6 +6,7 @@ using Platform.Billing.Accounts;
 using Platform.Billing.Audit;
 using Platform.Billing.Data;
 using Platform.Billing.Keys;
+using Platform.Billing.Moderation;
 using Platform.Billing.Pricing;
 using Platform.Billing.Tiers;
 
@@ -31,6 +32,7 @@ internal sealed class BillingSandbox : IAsyncDisposable
         Keys = new ApiKeyRepository(billing, new ApiKeyGenerator(Random));
         Prices = new ModelPriceRepository(billing);
         Audit = new AuditLogRepository(billing);
+        ModerationEvents = new ModerationEventRepository(billing);
     }
 
     public TestDatabase Database { get; }
@@ -52,6 +54,8 @@ internal sealed class BillingSandbox : IAsyncDisposable
     public ModelPriceRepository Prices { get; }
 
     public AuditLogRepository Audit { get; }
+
+    public ModerationEventRepository ModerationEvents { get; }
 
     public PlatformDbContext NewContext() => _contexts.CreateDbContext();
 

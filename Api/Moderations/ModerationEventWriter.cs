@@ -7,12 +7,13 @@ namespace Platform.Api.Moderations;
 /// <summary>
 /// Puts flagged events into Postgres off the request path: requests only <see cref="TryEnqueue"/> (never wait); one
 /// background loop writes them in batches. If the database is down the batch is retried a few times and then dropped
-/// with a log line, so an outage costs review records, never completions.
+/// with a log line, so an outage costs review records, never completions. On shutdown what is still queued is written once more.
 /// </summary>
 internal sealed partial class ModerationEventWriter : BackgroundService
 {
     private const int BatchSize = 100;
     private static readonly TimeSpan[] Retries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15)];
+    private static readonly TimeSpan ShutdownWriteTimeout = TimeSpan.FromSeconds(5);
 
     private readonly Channel<NewModerationEvent> _queue;
     private readonly ModerationEventRepository _events;
@@ -50,6 +51,16 @@ internal sealed partial class ModerationEventWriter : BackgroundService
         }
     }
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (ExecuteTask is { IsCanceled: true })
+        {
+            // The base class starts the loop with the stopping token: a stop that came first cancelled it unstarted.
+            await ExecuteAsync(new CancellationToken(canceled: true));
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<NewModerationEvent>(BatchSize);
@@ -72,6 +83,35 @@ internal sealed partial class ModerationEventWriter : BackgroundService
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+
+        await DrainAsync(batch);
+    }
+
+    /// <summary>
+    /// On shutdown, what is queued (and a batch whose write the stop interrupted) gets one more write, bounded in time
+    /// and without retries: a deploy would otherwise drop every event not yet written.
+    /// </summary>
+    private async Task DrainAsync(List<NewModerationEvent> batch)
+    {
+        while (_queue.Reader.TryRead(out var item))
+        {
+            batch.Add(item);
+        }
+
+        if (batch.Count > 0)
+        {
+            using var timeout = new CancellationTokenSource(ShutdownWriteTimeout, _time);
+            try
+            {
+                await _events.AddAsync(batch, timeout.Token);
+            }
+            catch (Exception ex)
+            {
+                LogDropped(_logger, ex, batch.Count);
+            }
+        }
+
+        Volatile.Write(ref _writing, 0);
     }
 
     private async Task WriteAsync(List<NewModerationEvent> batch, CancellationToken stoppingToken)

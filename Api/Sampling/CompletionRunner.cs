@@ -172,21 +172,28 @@ internal static class CompletionRunner
         Func<SseWriter, Task> streamAsync,
         Func<Task<T>> collectAsync)
     {
+        async Task EndAsync()
+        {
+            admission.Dispose();
+            await reservation.SettleAsync(promptTokens + completionTokens());
+        }
+
         if (stream)
         {
-            return new SseResult(async writer =>
-            {
-                try
+            return new SseResult(
+                async writer =>
                 {
-                    await admission.WaitAsync(writer);
-                    await streamAsync(writer);
-                }
-                finally
-                {
-                    admission.Dispose();
-                    await reservation.SettleAsync(promptTokens + completionTokens());
-                }
-            });
+                    try
+                    {
+                        await admission.WaitAsync(writer);
+                        await streamAsync(writer);
+                    }
+                    finally
+                    {
+                        await EndAsync();
+                    }
+                },
+                EndAsync);
         }
 
         try
@@ -195,8 +202,7 @@ internal static class CompletionRunner
         }
         finally
         {
-            admission.Dispose();
-            await reservation.SettleAsync(promptTokens + completionTokens());
+            await EndAsync();
         }
     }
 

@@ -5,13 +5,24 @@ namespace Platform.Api.Streaming;
 /// <summary>
 /// A streamed response: headers go out first, then whatever <paramref name="body"/> writes, then
 /// <c>data: [DONE]</c>. A fault after the start becomes an error event; a client that leaves just ends it
-/// (its cancellation has already stopped the generation).
+/// (its cancellation has already stopped the generation). When the headers cannot go out (the client left first),
+/// <paramref name="body"/> never runs and <paramref name="notStarted"/> releases what it would have released.
 /// </summary>
-internal sealed partial class SseResult(Func<SseWriter, Task> body) : IResult
+internal sealed partial class SseResult(Func<SseWriter, Task> body, Func<Task>? notStarted = null) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        var writer = await SseWriter.StartAsync(httpContext);
+        SseWriter writer;
+        try
+        {
+            writer = await SseWriter.StartAsync(httpContext);
+        }
+        catch when (notStarted is not null)
+        {
+            await notStarted();
+            throw;
+        }
+
         var aborted = httpContext.RequestAborted;
         try
         {

@@ -69,22 +69,26 @@ internal sealed class ModelQueue : IDisposable
                 return EntryOutcome.Admitted;
             }
 
-            if (_tickets.Count > _options.MaxQueueSize && _tickets.Max is { } last && last != ticket)
-            {
-                // Full: the newcomer outranks the last in line, who makes room (and hears 503 queue_full).
-                Remove(last);
-                last.Evict();
-            }
-
+            // Who is behind the newcomer changes neither its position nor its estimate, so it is judged first: only a
+            // newcomer that stays may push the last in line out of a full queue.
             position = PositionOf(ticket);
             estimatedWait = Estimate(ticket);
-            var outcome = _tickets.Count > _options.MaxQueueSize ? EntryOutcome.QueueFull
+            var full = _tickets.Count > _options.MaxQueueSize;
+            var last = _tickets.Max;
+            var outcome = full && last == ticket ? EntryOutcome.QueueFull
                 : _perProject[ticket.Project] > _options.MaxQueuedPerProject ? EntryOutcome.ProjectQueueFull
                 : estimatedWait > _options.MaxWait ? EntryOutcome.EstimatedWaitTooLong
                 : EntryOutcome.Queued;
             if (outcome != EntryOutcome.Queued)
             {
                 Remove(ticket);
+                Pump();
+            }
+            else if (full && last is not null)
+            {
+                // Full: the newcomer outranks the last in line, who makes room (and hears 503 queue_full).
+                Remove(last);
+                last.Evict();
             }
 
             return outcome;
@@ -102,6 +106,10 @@ internal sealed class ModelQueue : IDisposable
             }
 
             Remove(ticket);
+
+            // A head that did not fit held back the tickets behind it; with it gone they may fit in what is already
+            // free, and no release may come to pump for them.
+            Pump();
             return true;
         }
     }

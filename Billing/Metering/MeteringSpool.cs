@@ -49,8 +49,21 @@ internal sealed class MeteringSpool : IDisposable
     {
         var frame = Frame(batch);
         _current ??= new FileStream(SegmentPath(++_sequence), FileMode.Append, FileAccess.Write, FileShare.Read, 1, FileOptions.None);
-        _current.Write(frame);
-        _current.Flush(flushToDisk: true);
+        try
+        {
+            _current.Write(frame);
+            _current.Flush(flushToDisk: true);
+        }
+        catch (IOException)
+        {
+            // A failed write (a full disk) may leave part of the frame behind, and replay stops at a torn frame: the
+            // batches acknowledged after it must not follow it in the same segment.
+            var failed = _current;
+            _current = null;
+            failed.Dispose();
+            throw;
+        }
+
         Interlocked.Add(ref _bytes, frame.Length);
         Interlocked.Add(ref _events, batch.Count);
     }

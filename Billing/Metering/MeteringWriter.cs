@@ -71,6 +71,12 @@ internal sealed partial class MeteringWriter(
         // Events recorded from now on go straight to the spool; the loop drains what is queued and ends.
         meter.Complete(SpoolLate);
         await base.StopAsync(cancellationToken);
+        if (ExecuteTask is { IsCanceled: true })
+        {
+            // The base class starts the loop with the stopping token, so a stop that comes before the loop ran
+            // cancels it unstarted: drain here instead, or the queued events are lost.
+            await ExecuteAsync(new CancellationToken(canceled: true));
+        }
     }
 
     public override void Dispose()
@@ -163,10 +169,10 @@ internal sealed partial class MeteringWriter(
         if (!_postgresDown)
         {
             var written = await TryWriteAsync(batch);
-            if (written is { } inserted)
+            if (written is var (inserted, duplicates))
             {
                 _metrics?.Count("written", inserted);
-                _metrics?.Count("duplicate", batch.Count - inserted);
+                _metrics?.Count("duplicate", duplicates);
                 return;
             }
         }
@@ -200,16 +206,17 @@ internal sealed partial class MeteringWriter(
     private void SpoolLate(UsageEvent usage) => Spool([usage]);
 
     /// <summary>
-    /// Writes to Postgres within the write timeout; null when it could not (Postgres is then marked down and the
+    /// Writes to Postgres within the write timeout: the events stored and those already there; null when it could not (Postgres is then marked down and the
     /// batch belongs in the spool). A batch Postgres rejects for its data (classes 22 and 23: it would fail on
     /// every replay too) is set aside in the spool folder's rejected file, so it cannot block the spool.
     /// </summary>
-    private async Task<int?> TryWriteAsync(List<UsageEvent> batch)
+    private async Task<(int Inserted, int Duplicates)?> TryWriteAsync(List<UsageEvent> batch)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(_options.WriteTimeoutMs), time);
         try
         {
-            return await store.WriteAsync(batch, timeout.Token);
+            var inserted = await store.WriteAsync(batch, timeout.Token);
+            return (inserted, batch.Count - inserted);
         }
         catch (Npgsql.PostgresException ex) when (ex.SqlState.StartsWith("22", StringComparison.Ordinal) || ex.SqlState.StartsWith("23", StringComparison.Ordinal))
         {
@@ -220,7 +227,9 @@ internal sealed partial class MeteringWriter(
             }
 
             _metrics?.Count("rejected", batch.Count);
-            return 0;
+
+            // Neither stored nor already there: counted as rejected only.
+            return (0, 0);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -270,13 +279,13 @@ internal sealed partial class MeteringWriter(
             var batches = MeteringSpool.ReadSegment(segment);
             foreach (var batch in batches)
             {
-                if (await TryWriteAsync(batch) is not { } inserted)
+                if (await TryWriteAsync(batch) is not var (inserted, duplicates))
                 {
                     return;
                 }
 
                 _metrics?.Count("replayed", inserted);
-                _metrics?.Count("duplicate", batch.Count - inserted);
+                _metrics?.Count("duplicate", duplicates);
             }
 
             lock (_lateLock)

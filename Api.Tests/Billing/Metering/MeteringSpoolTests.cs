@@ -65,4 +65,26 @@ public sealed class MeteringSpoolTests
         Assert.Equal(first.Directory, successor.Directory);
         Assert.Equal(2, successor.Events);
     }
+
+    [Fact]
+    public void Spool_AppendFails_LaterBatchesGoToANewSegmentThatReplayReads()
+    {
+        using var folder = new TempDirectory();
+        using var spool = new MeteringSpool(folder.Path);
+        // The first segment's writes fail as on a full disk; such a failure can leave part of a frame behind.
+        var failing = Path.Combine(spool.Directory, "segment-000000000001.spool");
+        File.CreateSymbolicLink(failing, "/dev/full");
+        var lost = TestEvents.Many(3, DateTimeOffset.UtcNow);
+        var kept = TestEvents.Many(2, DateTimeOffset.UtcNow);
+
+        Assert.ThrowsAny<IOException>(() => spool.Append(lost));
+        File.Delete(failing);
+        spool.Append(kept);
+        spool.Seal();
+
+        // Not appended behind the failed write, where replay (which stops at a torn frame) would never reach it.
+        var segment = Assert.Single(spool.SealedSegments());
+        Assert.Equal([kept], MeteringSpool.ReadSegment(segment));
+        Assert.Equal(2, spool.Events);
+    }
 }
