@@ -64,6 +64,24 @@ public sealed class ModerationPassTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task RequestField_UnknownModerationModel_404AndTheTokenReservationGivenBack()
+    {
+        // Each request reserves prompt + 450 tokens of a 600 TPM tier: a reservation that leaked would refuse the next one.
+        var key = await ModerationKey.CreateAsync(api, "flag", tokensPerMinute: 600);
+        const string unknown = ",\"max_tokens\":450,\"moderation\":{\"model\":\"text-moderation-9000\"}";
+
+        for (var i = 0; i < 4; i++)
+        {
+            var (status, body) = await api.SendAsync(key.Secret, "POST", "/v1/chat/completions", Chat("Tell me about gardens", unknown).Replace("\"max_tokens\":4,", "", StringComparison.Ordinal));
+            Assert.True(status == 404, $"request {i}: {status} {body}");
+            ApiCalls.AssertError(body, "model_not_found", "moderation.model");
+        }
+
+        var (ok, served) = await api.SendAsync(key.Secret, "POST", "/v1/chat/completions", Chat("Tell me about gardens", ",\"max_tokens\":450").Replace("\"max_tokens\":4,", "", StringComparison.Ordinal));
+        Assert.True(ok == 200, $"{ok} {served}");
+    }
+
+    [Fact]
     public async Task Flag_FlaggedInput_ServedAndRecorded()
     {
         var key = await ModerationKey.CreateAsync(api, "flag");

@@ -27,6 +27,21 @@ internal sealed class ModerationPass(ITextClassifier classifier, ModerationEvent
     public async Task<ModerationRun> CheckInputAsync(
         HttpContext context, string model, IReadOnlyList<string> inputs, ModerationRequest? requested, TokenReservation reservation, string param)
     {
+        try
+        {
+            return await CheckAsync(context, model, inputs, requested, reservation, param);
+        }
+        catch
+        {
+            // A bad moderation model name or a failing classifier ends the request as surely as a refusal does.
+            await reservation.SettleAsync(0);
+            throw;
+        }
+    }
+
+    private async Task<ModerationRun> CheckAsync(
+        HttpContext context, string model, IReadOnlyList<string> inputs, ModerationRequest? requested, TokenReservation reservation, string param)
+    {
         var mode = context.FindApiKey()?.Identity.Tier.Limits.ModerationMode ?? ModerationMode.Off;
         if (requested is not null)
         {

@@ -49,23 +49,41 @@ internal sealed class MeteringSpool : IDisposable
     {
         var frame = Frame(batch);
         _current ??= new FileStream(SegmentPath(++_sequence), FileMode.Append, FileAccess.Write, FileShare.Read, 1, FileOptions.None);
+        var before = _current.Length;
         try
         {
             _current.Write(frame);
             _current.Flush(flushToDisk: true);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // A failed write (a full disk) may leave part of the frame behind, and replay stops at a torn frame: the
             // batches acknowledged after it must not follow it in the same segment.
             var failed = _current;
             _current = null;
+            CountPartialFrame(failed, before);
             failed.Dispose();
             throw;
         }
 
         Interlocked.Add(ref _bytes, frame.Length);
         Interlocked.Add(ref _events, batch.Count);
+    }
+
+    /// <summary>
+    /// Whatever part of a failed frame reached the file counts in <see cref="Bytes"/>, since deleting the segment
+    /// later takes the whole file's size off again.
+    /// </summary>
+    private void CountPartialFrame(FileStream segment, long before)
+    {
+        try
+        {
+            Interlocked.Add(ref _bytes, segment.Length - before);
+        }
+        catch (IOException)
+        {
+            // The size stays as it was; the gauge is then off by the torn bytes until the segment is deleted.
+        }
     }
 
     /// <summary>Sets aside a batch Postgres refuses for its data, for a person to look at; it is not replayed.</summary>

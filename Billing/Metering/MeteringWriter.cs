@@ -196,7 +196,7 @@ internal sealed partial class MeteringWriter(
 
             _metrics?.Count("spooled", batch.Count);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             _metrics?.Count("lost", batch.Count);
             LogSpoolFailed(logger, ex, batch.Count);
@@ -221,12 +221,21 @@ internal sealed partial class MeteringWriter(
         catch (Npgsql.PostgresException ex) when (ex.SqlState.StartsWith("22", StringComparison.Ordinal) || ex.SqlState.StartsWith("23", StringComparison.Ordinal))
         {
             LogRejected(logger, ex, batch.Count);
-            lock (_lateLock)
+            try
             {
-                _spool!.Reject(batch);
-            }
+                lock (_lateLock)
+                {
+                    _spool!.Reject(batch);
+                }
 
-            _metrics?.Count("rejected", batch.Count);
+                _metrics?.Count("rejected", batch.Count);
+            }
+            catch (Exception spoolError) when (spoolError is IOException or UnauthorizedAccessException)
+            {
+                // The batch cannot be set aside either; the loop must go on for every other event.
+                _metrics?.Count("lost", batch.Count);
+                LogSpoolFailed(logger, spoolError, batch.Count);
+            }
 
             // Neither stored nor already there: counted as rejected only.
             return (0, 0);
@@ -269,12 +278,16 @@ internal sealed partial class MeteringWriter(
         }
 
         Interlocked.Exchange(ref _lastReplay, Stopwatch.GetTimestamp());
+        IReadOnlyList<string> segments;
         lock (_lateLock)
         {
+            // Listed under the same lock as the seal: a late event spooled in between would otherwise open a new
+            // segment that is listed, replayed and deleted while still being appended to.
             spool.Seal();
+            segments = spool.SealedSegments();
         }
 
-        foreach (var segment in spool.SealedSegments())
+        foreach (var segment in segments)
         {
             var batches = MeteringSpool.ReadSegment(segment);
             foreach (var batch in batches)

@@ -143,8 +143,9 @@ public sealed partial class DeviceWorker : IDisposable
             return;
         }
 
-        _stopping.Cancel();
+        // Closed before the stop, so no sequence can be queued after the loop's last drain and wait unanswered.
         _inbox.Writer.TryComplete();
+        _stopping.Cancel();
         _thread.Join();
         _batch.Dispose();
         _runner.ReleaseBuffers();

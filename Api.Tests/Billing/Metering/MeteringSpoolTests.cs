@@ -86,5 +86,11 @@ public sealed class MeteringSpoolTests
         var segment = Assert.Single(spool.SealedSegments());
         Assert.Equal([kept], MeteringSpool.ReadSegment(segment));
         Assert.Equal(2, spool.Events);
+
+        // The gauges stay true across the failure: deleting what was replayed leaves nothing counted.
+        Assert.Equal(new FileInfo(segment).Length, spool.Bytes);
+        spool.Delete(segment, 2);
+        Assert.Equal(0, spool.Bytes);
+        Assert.Equal(0, spool.Events);
     }
 }
