@@ -29,9 +29,13 @@ internal sealed class HttpBenchmark(IReadOnlyDictionary<string, string> models)
 
     public const string PostgresVariable = "PLATFORM_BENCH_POSTGRES";
 
+    /// <summary>The Postgres the benchmarks that host the app or write usage events use: <see cref="PostgresVariable"/>, else the app's own setting.</summary>
+    public static string? PostgresConnection() =>
+        Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } bench ? bench : Environment.GetEnvironmentVariable("ConnectionStrings__Platform");
+
     public async Task<IReadOnlyList<BenchRow>> RunAsync()
     {
-        var connection = Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } bench ? bench : Environment.GetEnvironmentVariable("ConnectionStrings__Platform");
+        var connection = PostgresConnection();
         if (string.IsNullOrWhiteSpace(connection))
         {
             Console.WriteLine($"http: skipped - the app needs Postgres for its API keys; set {PostgresVariable} (or ConnectionStrings__Platform) to a connection string to run the HTTP rows.");

@@ -26,7 +26,7 @@ internal static class MeteringBenchmark
 
     public static async Task<IReadOnlyList<BenchRow>> RunAsync()
     {
-        var connection = Environment.GetEnvironmentVariable(HttpBenchmark.PostgresVariable) is { Length: > 0 } bench ? bench : Environment.GetEnvironmentVariable("ConnectionStrings__Platform");
+        var connection = HttpBenchmark.PostgresConnection();
         if (string.IsNullOrWhiteSpace(connection))
         {
             Console.WriteLine($"metering: skipped - set {HttpBenchmark.PostgresVariable} to a Postgres connection string to measure metering.");

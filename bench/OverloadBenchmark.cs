@@ -30,7 +30,7 @@ internal sealed class OverloadBenchmark(string modelDirectory, TimeSpan duration
 
     public async Task<IReadOnlyList<BenchRow>> RunAsync()
     {
-        var connection = Environment.GetEnvironmentVariable(HttpBenchmark.PostgresVariable) is { Length: > 0 } bench ? bench : Environment.GetEnvironmentVariable("ConnectionStrings__Platform");
+        var connection = HttpBenchmark.PostgresConnection();
         if (string.IsNullOrWhiteSpace(connection))
         {
             Console.WriteLine($"overload: skipped - the app needs Postgres for its API keys; set {HttpBenchmark.PostgresVariable} (or ConnectionStrings__Platform).");
