@@ -10,6 +10,14 @@ internal static class ApiCalls
     public static async Task<(int Status, JsonElement Body)> SendAsync(this ApiFixture api, string? key, string method, string path, string? json = null)
     {
         using var client = api.CreateClient(key);
+        var (status, text) = await client.SendJsonAsync(method, path, json);
+        using var document = JsonDocument.Parse(text.Length == 0 ? "null" : text);
+        return (status, document.RootElement.Clone());
+    }
+
+    /// <summary>A JSON call on any host's client: the status and the body as text.</summary>
+    public static async Task<(int Status, string Text)> SendJsonAsync(this HttpClient client, string method, string path, string? json = null)
+    {
         using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path.TrimStart('/'), UriKind.Relative));
         if (json is not null)
         {
@@ -18,9 +26,15 @@ internal static class ApiCalls
         }
 
         using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        using var document = JsonDocument.Parse(text.Length == 0 ? "null" : text);
-        return ((int)response.StatusCode, document.RootElement.Clone());
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>A JSON call on any host's client that must succeed; returns the body.</summary>
+    public static async Task<JsonElement> OkJsonAsync(this HttpClient client, string method, string path, string? json = null)
+    {
+        var (status, text) = await client.SendJsonAsync(method, path, json);
+        Assert.True(status is >= 200 and < 300, $"{method} {path}: {status} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
     }
 
     public static Task<(int Status, JsonElement Body)> AdminAsync(this ApiFixture api, string method, string path, string? json = null) =>

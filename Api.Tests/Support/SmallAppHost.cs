@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -87,16 +86,7 @@ internal sealed class SmallAppHost : IAsyncDisposable
     public async Task<JsonElement> AdminAsync(string method, string path, string? body = null)
     {
         using var client = Client(AdminKey);
-        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative));
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        }
-
-        using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
+        return await client.OkJsonAsync(method, path, body);
     }
 
     /// <summary>A key of a new project on a new tier with this waiting-room priority and limits too high to interfere.</summary>

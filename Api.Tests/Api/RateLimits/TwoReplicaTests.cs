@@ -144,16 +144,7 @@ public sealed class TwoReplicaTests(RedisFixture redis) : IAsyncLifetime
     private async Task<JsonElement> AdminAsync(WebApplicationFactory<Program> replica, string method, string path, string? body)
     {
         using var client = Client(replica, _adminKey);
-        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative));
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        }
-
-        using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
+        return await client.OkJsonAsync(method, path, body);
     }
 
     private static HttpClient Client(WebApplicationFactory<Program> replica, string key)

@@ -34,16 +34,9 @@ public sealed class MeteringWriterTests(MigratedTemplate template) : BillingData
             }
         });
         listener.Start();
-        var options = Options.Create(new MeteringOptions { SpoolDirectory = folder.Path, FlushIntervalMs = 1 });
         var meter = new UsageMeter(1_000);
         using var store = new UsageEventStore(Npgsql.NpgsqlDataSource.Create(Billing.Database.ConnectionString));
-        using var writer = new MeteringWriter(
-            meter,
-            store,
-            new MeteringSpoolFactory(options, Options.Create(new BillingOptions { ConnectionString = Billing.Database.ConnectionString })),
-            options,
-            TimeProvider.System,
-            NullLogger<MeteringWriter>.Instance);
+        using var writer = NewWriter(folder, meter, store);
         writer.AttachMetrics(new MeteringMetrics(meterFactory, writer.Status));
         await writer.StartAsync(CancellationToken.None);
 
@@ -63,16 +56,9 @@ public sealed class MeteringWriterTests(MigratedTemplate template) : BillingData
     public async Task StopAsync_RightAfterStart_StillDrainsTheQueue()
     {
         using var folder = new TempDirectory();
-        var options = Options.Create(new MeteringOptions { SpoolDirectory = folder.Path, FlushIntervalMs = 1 });
         var meter = new UsageMeter(1_000);
         using var store = new UsageEventStore(Npgsql.NpgsqlDataSource.Create(Billing.Database.ConnectionString));
-        using var writer = new MeteringWriter(
-            meter,
-            store,
-            new MeteringSpoolFactory(options, Options.Create(new BillingOptions { ConnectionString = Billing.Database.ConnectionString })),
-            options,
-            TimeProvider.System,
-            NullLogger<MeteringWriter>.Instance);
+        using var writer = NewWriter(folder, meter, store);
         var usage = TestEvents.Many(3, DateTimeOffset.UtcNow);
         foreach (var e in usage)
         {
@@ -85,5 +71,18 @@ public sealed class MeteringWriterTests(MigratedTemplate template) : BillingData
 
         Assert.Equal(0, meter.Queued);
         Assert.Equal(3L, await Billing.Database.ScalarAsync<long>("SELECT count(*) FROM usage_events") + writer.Status().SpoolEvents);
+    }
+
+    /// <summary>A writer on this test's database, spooling into <paramref name="folder"/>, flushing at once.</summary>
+    private MeteringWriter NewWriter(TempDirectory folder, UsageMeter meter, UsageEventStore store)
+    {
+        var options = Options.Create(new MeteringOptions { SpoolDirectory = folder.Path, FlushIntervalMs = 1 });
+        return new MeteringWriter(
+            meter,
+            store,
+            new MeteringSpoolFactory(options, Options.Create(new BillingOptions { ConnectionString = Billing.Database.ConnectionString })),
+            options,
+            TimeProvider.System,
+            NullLogger<MeteringWriter>.Instance);
     }
 }
