@@ -5,8 +5,10 @@ using Platform.Api.Completions;
 using Platform.Api.Contract;
 using Platform.Api.Errors;
 using Platform.Api.Health;
+using Platform.Api.Lifecycle;
 using Platform.Api.Metering;
 using Platform.Api.Models;
+using Platform.Api.ModelServer;
 using Platform.Api.Moderations;
 using Platform.Api.Observability;
 using Platform.Api.RateLimits;
@@ -42,6 +44,8 @@ public static class ApiApplication
         builder.Services.AddTierLimits(builder.Configuration);
         builder.Services.AddObservability();
         builder.Services.AddWaitingRoom(builder.Configuration);
+        builder.Services.AddModelServerMetrics();
+        builder.Services.AddDrain();
         builder.Services.AddModeration(builder.Configuration);
         builder.Services.AddUsage(builder.Configuration);
 
@@ -51,6 +55,7 @@ public static class ApiApplication
         app.UseUsageMetering();
         app.UseOpenAiStatusPages();
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseDrain();
         app.UseApiKeys();
         app.UseRateLimiter();
         app.UseContractDocs();
@@ -60,8 +65,9 @@ public static class ApiApplication
 
         var v1 = app.MapGroup("/v1").RequireApiKey().RequireTierLimits();
         v1.MapModels();
-        v1.MapChatCompletions();
-        v1.MapCompletions();
+        var completions = v1.MapGroup("").DrainsGracefully();
+        completions.MapChatCompletions();
+        completions.MapCompletions();
         v1.MapModerations();
         app.MapAdmin();
         app.MapUsage();

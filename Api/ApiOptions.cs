@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Platform.Api;
 
 /// <summary>The <c>Api</c> configuration section.</summary>
-internal sealed class ApiOptions
+internal sealed class ApiOptions : IValidatableObject
 {
     public const string SectionName = "Api";
 
@@ -18,4 +18,18 @@ internal sealed class ApiOptions
     /// <summary>Reported as <c>system_fingerprint</c>: changes when the serving configuration does.</summary>
     [Required]
     public string SystemFingerprint { get; init; } = "fp_platform_1";
+
+    /// <summary>
+    /// On SIGTERM, how long running completions may go on before streams still running are ended with an error
+    /// event; the host's shutdown timeout is this plus a margin, and Kubernetes' grace period must cover both.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (DrainTimeout < TimeSpan.Zero || DrainTimeout > TimeSpan.FromHours(1))
+        {
+            yield return new ValidationResult("Api:DrainTimeout must be between 0 and 1 hour (e.g. 00:00:30).", [nameof(DrainTimeout)]);
+        }
+    }
 }

@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Api.Lifecycle;
 using Platform.Api.RateLimits;
 using Platform.Billing.Metering;
 using Platform.Inference.Models;
 
 namespace Platform.Api.Health;
 
-/// <summary>Liveness (<c>/healthz</c>: the process is up) and readiness (<c>/readyz</c>: models are loaded, and where they run).</summary>
+/// <summary>Liveness (<c>/healthz</c>: the process is up) and readiness (<c>/readyz</c>: models are loaded and the replica is not draining, and where they run).</summary>
 internal static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
@@ -26,8 +27,10 @@ internal static class HealthEndpoints
             [.. m.Pool.Workers.Select(w => new DeviceHealth(w.DeviceId, w.ExecutionProvider, w.Active, w.Capacity))],
             null)).ToList();
         models.AddRange(registry.Failures.Select(f => new ModelHealth(f.Name, "failed", null, [], f.Error)));
-        var ready = registry.LoadingFinished && registry.Models.Count > 0;
-        var status = ready ? "ready" : registry.LoadingFinished ? "no_models" : "loading";
+        // A draining replica must drop out of the gateway's endpoints at once, whatever else holds.
+        var draining = context.RequestServices.GetService<Drain>()?.IsDraining ?? false;
+        var ready = !draining && registry.LoadingFinished && registry.Models.Count > 0;
+        var status = ready ? "ready" : draining ? "draining" : registry.LoadingFinished ? "no_models" : "loading";
         var runtime = registry.Runtime is { } r ? new RuntimeHealth(r.Version, r.AvailableProviders) : null;
         // Limits degrade to local shares while Redis is away; serving continues, so this informs rather than fails readiness.
         var shared = context.RequestServices.GetService<FallbackRateLimitStore>();

@@ -1,11 +1,12 @@
 using Platform.Api.Errors;
+using Platform.Api.Lifecycle;
 
 namespace Platform.Api.Streaming;
 
 /// <summary>
 /// A streamed response: headers go out first, then whatever <paramref name="body"/> writes, then
 /// <c>data: [DONE]</c>. A fault after the start becomes an error event; a client that leaves just ends it
-/// (its cancellation has already stopped the generation). When the headers cannot go out (the client left first),
+/// (its cancellation has already stopped the generation); one cut by the drain gets an error event. When the headers cannot go out (the client left first),
 /// <paramref name="body"/> never runs and <paramref name="notStarted"/> releases what it would have released.
 /// </summary>
 internal sealed partial class SseResult(Func<SseWriter, Task> body, Func<Task>? notStarted = null) : IResult
@@ -31,6 +32,11 @@ internal sealed partial class SseResult(Func<SseWriter, Task> body, Func<Task>? 
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
+            if (httpContext.Features.Get<DrainLease>() is { WasCut: true } lease)
+            {
+                // The drain timeout passed with the client still reading: it hears why, rather than a cut connection.
+                await writer.WriteErrorAsync(Draining.Cut(), lease.ClientAborted);
+            }
         }
         catch (Exception ex)
         {

@@ -73,6 +73,8 @@ internal sealed class Admission : IDisposable
                 throw admission.Refuse("queue_full", queue.EstimateTail());
             case EntryOutcome.ProjectQueueFull:
                 throw admission.Refuse("project_queue_full", queue.EstimateTail());
+            case EntryOutcome.Draining:
+                throw admission.Refuse("draining", TimeSpan.FromSeconds(1));
             case EntryOutcome.EstimatedWaitTooLong:
                 // By then the queue ahead should be short enough to wait through.
                 throw admission.Refuse("estimated_wait", estimate - room.Options.MaxWait);
@@ -155,6 +157,11 @@ internal sealed class Admission : IDisposable
         catch (Exception)
         {
             // Admitted while it failed (the client left at that moment: hold it, so Dispose gives it back), or evicted.
+        }
+
+        if (_ticket.Admitted.Exception?.InnerException is ServerDrainingException)
+        {
+            throw Refuse("draining", TimeSpan.FromSeconds(1), queued: true);
         }
 
         if (_ticket.Admitted.IsFaulted)

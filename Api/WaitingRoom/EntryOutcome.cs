@@ -12,4 +12,7 @@ internal enum EntryOutcome
     QueueFull,
     ProjectQueueFull,
     EstimatedWaitTooLong,
+
+    /// <summary>The replica is draining: the queue takes nobody.</summary>
+    Draining,
 }

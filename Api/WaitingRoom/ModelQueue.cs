@@ -18,6 +18,7 @@ internal sealed class ModelQueue : IDisposable
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _arrivals;
     private double _holdSeconds;
+    private bool _closed;
 
     public ModelQueue(string model, DevicePool pool, WaitingRoomOptions options)
     {
@@ -36,6 +37,18 @@ internal sealed class ModelQueue : IDisposable
             lock (_lock)
             {
                 return _tickets.Count;
+            }
+        }
+    }
+
+    /// <summary>Sequences (choices) the queued requests will run: the waiting room's part of the Model Server Protocol's queue.</summary>
+    public int QueuedSequences
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _tickets.Sum(t => t.Sequences);
             }
         }
     }
@@ -59,11 +72,16 @@ internal sealed class ModelQueue : IDisposable
     {
         lock (_lock)
         {
+            position = 0;
+            estimatedWait = TimeSpan.Zero;
+            if (_closed)
+            {
+                return EntryOutcome.Draining;
+            }
+
             _tickets.Add(ticket);
             _perProject[ticket.Project] = _perProject.GetValueOrDefault(ticket.Project) + 1;
             Pump();
-            position = 0;
-            estimatedWait = TimeSpan.Zero;
             if (ticket.Admitted.IsCompleted)
             {
                 return EntryOutcome.Admitted;
@@ -92,6 +110,22 @@ internal sealed class ModelQueue : IDisposable
             }
 
             return outcome;
+        }
+    }
+
+    /// <summary>The replica drains: every waiting ticket is turned away at once, and the queue takes no new ones.</summary>
+    public void RefuseAll()
+    {
+        lock (_lock)
+        {
+            _closed = true;
+            foreach (var ticket in _tickets.ToList())
+            {
+                Remove(ticket, notify: false);
+                ticket.Refuse(new ServerDrainingException());
+            }
+
+            Notify();
         }
     }
 

@@ -28,6 +28,7 @@ internal static class Overloaded
             "queue_full" => "the waiting room is full",
             "project_queue_full" => "your project already has the most requests waiting that it may",
             "estimated_wait" => "the estimated wait is longer than we let requests wait",
+            "draining" => "this server is shutting down; another one will take your request",
             _ => "your request waited as long as we let requests wait",
         };
         return new ApiException(

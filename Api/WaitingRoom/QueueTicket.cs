@@ -36,4 +36,7 @@ internal sealed class QueueTicket(string project, int priority, long arrival, bo
 
     /// <summary>Pushed out of a full queue by a request of a higher tier.</summary>
     public void Evict() => _admitted.SetException(new QueueEvictedException());
+
+    /// <summary>Turned away while waiting, for <paramref name="reason"/> (the replica drains).</summary>
+    public void Refuse(Exception reason) => _admitted.SetException(reason);
 }

@@ -26,7 +26,7 @@ internal sealed class WaitingRoomMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = WaitBuckets });
         _rejections = meter.CreateCounter<long>(
             "platform_waiting_room_rejections_total",
-            description: "Requests turned away with 503 server_is_overloaded, by reason: queue_full, project_queue_full, estimated_wait, timeout.");
+            description: "Requests turned away with 503 server_is_overloaded, by reason: queue_full, project_queue_full, estimated_wait, timeout, draining.");
     }
 
     public void Waited(string model, string outcome, TimeSpan waited) => _wait.Record(

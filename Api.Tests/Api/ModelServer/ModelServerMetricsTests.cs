@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Api.ModelServer;
+using Platform.Api.Tests.Support;
+using Platform.Api.WaitingRoom;
+using Platform.Inference.Engine;
+
+namespace Platform.Api.Tests.Api.ModelServer;
+
+/// <summary>
+/// The Model Server Protocol metrics the endpoint picker scrapes, read from <c>/metrics</c> under load and compared
+/// with the engine's and the waiting room's own state read just before and just after the scrape.
+/// </summary>
+public sealed class ModelServerMetricsTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Metrics_Idle_AllFourSeriesAsGaugesAtZeroAndNoLora()
+    {
+        await using var host = await SmallAppHost.StartAsync(new Dictionary<string, string>());
+
+        var scrape = await host.ScrapeAsync();
+
+        foreach (var name in new[] { ModelServerMetrics.QueuedRequests, ModelServerMetrics.RunningRequests, ModelServerMetrics.KvCacheUtilization, ModelServerMetrics.LoraRequestsInfo })
+        {
+            Assert.Equal("gauge", scrape.Types[name]);
+            Assert.Single(scrape.Named(name));
+        }
+
+        Assert.Equal(0, scrape.Sum(ModelServerMetrics.QueuedRequests));
+        Assert.Equal(0, scrape.Sum(ModelServerMetrics.RunningRequests));
+        Assert.Equal(0, scrape.Sum(ModelServerMetrics.KvCacheUtilization));
+        var lora = Assert.Single(scrape.Named(ModelServerMetrics.LoraRequestsInfo));
+        Assert.Equal("0", lora.Labels["max_lora"]);
+        Assert.Equal("", lora.Labels.GetValueOrDefault("running_lora_adapters", ""));
+        Assert.Equal("", lora.Labels.GetValueOrDefault("waiting_lora_adapters", ""));
+        Assert.True(lora.Value > 1.7e9, "the info series carries a Unix timestamp");
+    }
+
+    [Fact]
+    public async Task Metrics_UnderLoad_MatchTheEngineAndWaitingRoomState()
+    {
+        await using var host = await SmallAppHost.StartAsync(new Dictionary<string, string>
+        {
+            ["Inference:MaxBatchSize"] = "3",
+            ["Inference:MaxKvTokens"] = "2048",
+            ["WaitingRoom:MaxWait"] = "00:01:00",
+            ["WaitingRoom:MaxQueuedPerProject"] = "100",
+        });
+        var key = await host.NewKeyAsync(10);
+        var pool = host.LoadedModel.Pool;
+        var rooms = host.Services.GetRequiredService<WaitingRooms>();
+        using var stop = new CancellationTokenSource();
+
+        // Eight clients keep asking for streams on three engine slots: some run, the rest wait in the waiting room.
+        var load = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            using var client = host.Client(key);
+            while (!stop.IsCancellationRequested)
+            {
+                using var content = new StringContent("""{"model":"tiny-synthetic","prompt":"Hello there","max_tokens":200,"temperature":1,"stream":true}""", Encoding.UTF8, "application/json");
+                try
+                {
+                    using var response = await client.PostAsync(new Uri("/v1/completions", UriKind.Relative), content, stop.Token);
+                    await response.Content.ReadAsStringAsync(stop.Token);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                }
+            }
+        })).ToArray();
+
+        var clock = Stopwatch.StartNew();
+        var checkedStable = 0;
+        try
+        {
+            while (checkedStable < 3)
+            {
+                Assert.True(clock.Elapsed < Deadline, $"no stable reading with requests both running and queued within {Deadline}; {checkedStable} found");
+                var before = Read(pool, rooms);
+                var scrape = await host.ScrapeAsync();
+                var after = Read(pool, rooms);
+                if (before != after || before.Running == 0 || before.InRoom == 0)
+                {
+                    continue;
+                }
+
+                // Nothing changed around the scrape: it must show exactly this state.
+                Assert.Equal(before.InRoom + before.EngineWaiting, scrape.Sum(ModelServerMetrics.QueuedRequests));
+                Assert.Equal(before.Running, scrape.Sum(ModelServerMetrics.RunningRequests));
+                Assert.Equal((double)before.Reserved / before.Budget, scrape.Sum(ModelServerMetrics.KvCacheUtilization), 9);
+                Assert.InRange(scrape.Sum(ModelServerMetrics.KvCacheUtilization), 1e-9, 1);
+
+                // And agree with the detailed series of the same scrape.
+                Assert.Equal(scrape.Sum("platform_waiting_room_queue_depth") + scrape.Sum("platform_engine_waiting_sequences"), scrape.Sum(ModelServerMetrics.QueuedRequests));
+                Assert.Equal(scrape.Sum("platform_engine_running_sequences"), scrape.Sum(ModelServerMetrics.RunningRequests));
+                Assert.Equal(scrape.Sum("platform_engine_kv_reserved_tokens") / scrape.Sum("platform_engine_kv_budget_tokens"), scrape.Sum(ModelServerMetrics.KvCacheUtilization), 9);
+                checkedStable++;
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(load).WaitAsync(Deadline);
+        }
+    }
+
+    private static Reading Read(DevicePool pool, WaitingRooms rooms)
+    {
+        var load = pool.Load;
+        return new Reading(rooms.Queues.Sum(q => q.Depth), load.WaitingSequences, load.RunningSequences, load.ReservedKvTokens, load.MaxKvTokens);
+    }
+
+    private readonly record struct Reading(int InRoom, int EngineWaiting, int Running, long Reserved, long Budget);
+}
