@@ -7,7 +7,8 @@ namespace Platform.Api.Tests.Usage;
 
 /// <summary>
 /// The API as a process of its own (<c>dotnet Platform.Api.dll</c> from the test's output folder), configured through
-/// environment variables, so a test can kill it with SIGKILL: no graceful shutdown, no drain.
+/// environment variables, so a test can kill it with SIGKILL (no graceful shutdown, no drain) or stop it with
+/// SIGTERM (the drain a rollout relies on) and read its exit code.
 /// </summary>
 internal sealed class ChildApp : IAsyncDisposable
 {
@@ -70,6 +71,29 @@ internal sealed class ChildApp : IAsyncDisposable
             _process.Kill(entireProcessTree: false);
             await _process.WaitForExitAsync();
         }
+    }
+
+    /// <summary>SIGTERM, as Kubernetes sends it: the app drains, then exits by itself.</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]) ?? throw new InvalidOperationException("kill did not start.");
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>The exit code once the process has ended; fails when it is still running after <paramref name="timeout"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"The app did not exit within {timeout.TotalSeconds:F0} s:\n{Log}");
+        }
+
+        return _process.ExitCode;
     }
 
     public async ValueTask DisposeAsync()
