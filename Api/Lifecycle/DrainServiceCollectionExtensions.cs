@@ -5,7 +5,7 @@ namespace Platform.Api.Lifecycle;
 internal static class DrainServiceCollectionExtensions
 {
     /// <summary>Margin over <c>Api:DrainTimeout</c> for the cut streams' last events and the metering flush.</summary>
-    private static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(15);
+    internal static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(15);
 
     /// <summary>The drain on SIGTERM, and a host shutdown timeout long enough for it.</summary>
     public static IServiceCollection AddDrain(this IServiceCollection services)
