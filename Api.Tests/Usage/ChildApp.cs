@@ -76,7 +76,8 @@ internal sealed class ChildApp : IAsyncDisposable
     /// <summary>SIGTERM, as Kubernetes sends it: the app drains, then exits by itself.</summary>
     public async Task TerminateAsync()
     {
-        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]) ?? throw new InvalidOperationException("kill did not start.");
+        // The shell's built-in kill: a bare Debian has /bin/sh, not always the procps kill binary.
+        using var kill = Process.Start("/bin/sh", ["-c", $"kill -TERM {_process.Id.ToString(CultureInfo.InvariantCulture)}"]) ?? throw new InvalidOperationException("sh did not start.");
         await kill.WaitForExitAsync();
         Assert.Equal(0, kill.ExitCode);
     }

@@ -52,59 +52,53 @@ public sealed class ModelServerMetricsTests
         var key = await host.NewKeyAsync(10);
         var pool = host.LoadedModel.Pool;
         var rooms = host.Services.GetRequiredService<WaitingRooms>();
-        using var stop = new CancellationTokenSource();
+        var noEnd = "{" + string.Join(',', host.LoadedModel.Config.EosTokenIds.Select(id => $"\"{id}\":-100")) + "}";
+        using var client = host.Client(key, Deadline);
 
-        // Eight clients keep asking for streams on three engine slots: some run, the rest wait in the waiting room.
-        var load = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        // Three long streams fill the three engine slots and four more requests wait behind them. Once all seven have
+        // arrived nothing else does, so the waiting room only shrinks and every change of membership shows in the
+        // reading: a reading equal before and after the scrape means the state did not move while it was taken.
+        var requests = Enumerable.Range(0, 7).Select(_ => Task.Run(async () =>
         {
-            using var client = host.Client(key);
-            while (!stop.IsCancellationRequested)
-            {
-                using var content = new StringContent("""{"model":"tiny-synthetic","prompt":"Hello there","max_tokens":200,"temperature":1,"stream":true}""", Encoding.UTF8, "application/json");
-                try
-                {
-                    using var response = await client.PostAsync(new Uri("/v1/completions", UriKind.Relative), content, stop.Token);
-                    await response.Content.ReadAsStringAsync(stop.Token);
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                }
-            }
+            using var content = new StringContent(
+                $$"""{"model":"tiny-synthetic","prompt":"Hello there","max_tokens":450,"temperature":1,"stream":true,"logit_bias":{{noEnd}}}""",
+                Encoding.UTF8,
+                "application/json");
+            using var response = await client.PostAsync(new Uri("/v1/completions", UriKind.Relative), content);
+            Assert.Equal(200, (int)response.StatusCode);
+            await response.Content.ReadAsStringAsync();
         })).ToArray();
 
         var clock = Stopwatch.StartNew();
         var checkedStable = 0;
-        try
+        var allArrived = false;
+        while (checkedStable < 3)
         {
-            while (checkedStable < 3)
+            Assert.True(clock.Elapsed < Deadline, $"no stable reading with requests both running and queued within {Deadline}; {checkedStable} found");
+            Assert.False(requests.All(r => r.IsCompleted), $"all requests ended with {checkedStable} stable readings found");
+            var before = Read(pool, rooms);
+            var scrape = await host.ScrapeAsync();
+            var after = Read(pool, rooms);
+            allArrived |= before.InRoom + before.EngineWaiting + before.Running == requests.Length;
+            if (!allArrived || before != after || before.Running == 0 || before.InRoom == 0)
             {
-                Assert.True(clock.Elapsed < Deadline, $"no stable reading with requests both running and queued within {Deadline}; {checkedStable} found");
-                var before = Read(pool, rooms);
-                var scrape = await host.ScrapeAsync();
-                var after = Read(pool, rooms);
-                if (before != after || before.Running == 0 || before.InRoom == 0)
-                {
-                    continue;
-                }
-
-                // Nothing changed around the scrape: it must show exactly this state.
-                Assert.Equal(before.InRoom + before.EngineWaiting, scrape.Sum(ModelServerMetrics.QueuedRequests));
-                Assert.Equal(before.Running, scrape.Sum(ModelServerMetrics.RunningRequests));
-                Assert.Equal((double)before.Reserved / before.Budget, scrape.Sum(ModelServerMetrics.KvCacheUtilization), 9);
-                Assert.InRange(scrape.Sum(ModelServerMetrics.KvCacheUtilization), 1e-9, 1);
-
-                // And agree with the detailed series of the same scrape.
-                Assert.Equal(scrape.Sum("platform_waiting_room_queue_depth") + scrape.Sum("platform_engine_waiting_sequences"), scrape.Sum(ModelServerMetrics.QueuedRequests));
-                Assert.Equal(scrape.Sum("platform_engine_running_sequences"), scrape.Sum(ModelServerMetrics.RunningRequests));
-                Assert.Equal(scrape.Sum("platform_engine_kv_reserved_tokens") / scrape.Sum("platform_engine_kv_budget_tokens"), scrape.Sum(ModelServerMetrics.KvCacheUtilization), 9);
-                checkedStable++;
+                continue;
             }
+
+            // Nothing changed around the scrape: it must show exactly this state.
+            Assert.Equal(before.InRoom + before.EngineWaiting, scrape.Sum(ModelServerMetrics.QueuedRequests));
+            Assert.Equal(before.Running, scrape.Sum(ModelServerMetrics.RunningRequests));
+            Assert.Equal((double)before.Reserved / before.Budget, scrape.Sum(ModelServerMetrics.KvCacheUtilization), 9);
+            Assert.InRange(scrape.Sum(ModelServerMetrics.KvCacheUtilization), 1e-9, 1);
+
+            // And agree with the detailed series of the same scrape.
+            Assert.Equal(scrape.Sum("platform_waiting_room_queue_depth") + scrape.Sum("platform_engine_waiting_sequences"), scrape.Sum(ModelServerMetrics.QueuedRequests));
+            Assert.Equal(scrape.Sum("platform_engine_running_sequences"), scrape.Sum(ModelServerMetrics.RunningRequests));
+            Assert.Equal(scrape.Sum("platform_engine_kv_reserved_tokens") / scrape.Sum("platform_engine_kv_budget_tokens"), scrape.Sum(ModelServerMetrics.KvCacheUtilization), 9);
+            checkedStable++;
         }
-        finally
-        {
-            await stop.CancelAsync();
-            await Task.WhenAll(load).WaitAsync(Deadline);
-        }
+
+        await Task.WhenAll(requests).WaitAsync(Deadline);
     }
 
     private static Reading Read(DevicePool pool, WaitingRooms rooms)
