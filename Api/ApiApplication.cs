@@ -11,6 +11,7 @@ using Platform.Api.Moderations;
 using Platform.Api.Observability;
 using Platform.Api.RateLimits;
 using Platform.Api.WaitingRoom;
+using Platform.Api.WebConsole;
 using Platform.Billing;
 using Platform.Inference;
 
@@ -44,8 +45,10 @@ public static class ApiApplication
         builder.Services.AddWaitingRoom(builder.Configuration);
         builder.Services.AddModeration(builder.Configuration);
         builder.Services.AddUsage(builder.Configuration);
+        builder.Services.AddConsole(builder.Configuration);
 
         var app = builder.Build();
+        app.UseConsole();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseRequestMetrics();
         app.UseUsageMetering();
@@ -65,6 +68,7 @@ public static class ApiApplication
         v1.MapModerations();
         app.MapAdmin();
         app.MapUsage();
+        app.MapConsole();
         return app;
     }
 }
