@@ -178,6 +178,25 @@ public sealed class ConsoleBrowserTests(ApiFixture api, BrowserFixture browser) 
     }
 
     [Fact]
+    public async Task Prices_APriceNotYetInEffect_IsCorrectedFromThePage()
+    {
+        var model = $"browser-model-{Guid.NewGuid():N}";
+        var future = DateTimeOffset.UtcNow.AddDays(2).ToUnixTimeSeconds();
+        var price = await api.AdminOkAsync("POST", "/admin/model_prices", $$"""{"model":"{{model}}","input_per_million":1,"output_per_million":2,"effective_from":{{future}}}""");
+        var id = price.Str("id");
+        var page = await NewPageAsync();
+        await ConsoleBrowser.SignInAsync(page, api.AdminKey, "/console/tiers");
+
+        await page.GetByLabel($"output per million of {id}", new() { Exact = true }).FillAsync("4.25");
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Save {id}" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#announcer")).ToContainTextAsync("corrected");
+
+        var corrected = await api.AdminOkAsync("GET", $"/admin/model_prices/{id}");
+        Assert.Equal(4.25m, corrected.GetProperty("output_per_million").GetDecimal());
+        Assert.Equal(1m, corrected.GetProperty("input_per_million").GetDecimal());
+    }
+
+    [Fact]
     public async Task Usage_TotalsEqualTheUsageAndCostsApis_AndTheCsvIsTheReport()
     {
         await api.AdminAsync("POST", "/admin/model_prices", $$"""{"model":"{{ApiFixture.Synthetic}}","input_per_million":3,"cached_input_per_million":1,"output_per_million":7,"effective_from":1}""");

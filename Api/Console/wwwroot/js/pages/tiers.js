@@ -1,6 +1,6 @@
 // Tiers and model prices: view and edit; the API validates, and its error is shown next to the field it names.
 import { listAll, post } from '../api.js';
-import { h, clear, table, time, field, showError, clearErrors, announce, number } from '../ui.js';
+import { h, clear, table, time, field, showError, clearErrors, announce, number, errorBox } from '../ui.js';
 
 const limits = [
   ['requests_per_minute', 'Requests per minute'],
@@ -86,6 +86,28 @@ function pricesSection(root, prices) {
       { label: 'Cached input', value: p => number(p.cached_input_per_million, 4), numeric: true },
       { label: 'Output', value: p => number(p.output_per_million, 4), numeric: true },
       { label: 'Effective from', value: p => time(p.effective_from) },
+      { label: 'Correct', value: p => p.effective_from * 1000 > Date.now() ? correction(root, p, message) : h('span', { class: 'muted' }, 'in effect') },
     ], prices, 'No prices: usage costs nothing.'),
     message, form);
+}
+
+/** Only a price not yet in effect may be corrected (the API refuses the others with 409). */
+function correction(root, price, message) {
+  const form = h('form', { class: 'inline', id: `price-${price.id}`, novalidate: true },
+    ['input_per_million', 'cached_input_per_million', 'output_per_million'].map(name =>
+      h('input', { name, value: String(price[name]), inputmode: 'decimal', size: 7, 'aria-label': `${name.replaceAll('_', ' ')} of ${price.id}` })),
+    h('button', { type: 'submit', class: 'secondary' }, `Save ${price.id}`));
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    const body = {};
+    for (const input of form.querySelectorAll('input')) {
+      const text = input.value.trim();
+      body[input.name] = Number.isFinite(Number(text)) && text !== '' ? Number(text) : text;
+    }
+    try {
+      await post(`/admin/model_prices/${price.id}`, body);
+      announce(`Price ${price.id} corrected.`);
+    } catch (error) { clear(message, errorBox(error)); }
+  });
+  return form;
 }
