@@ -13,6 +13,7 @@ using Platform.Api.Moderations;
 using Platform.Api.Observability;
 using Platform.Api.RateLimits;
 using Platform.Api.WaitingRoom;
+using Platform.Api.WebConsole;
 using Platform.Billing;
 using Platform.Inference;
 
@@ -48,8 +49,10 @@ public static class ApiApplication
         builder.Services.AddDrain();
         builder.Services.AddModeration(builder.Configuration);
         builder.Services.AddUsage(builder.Configuration);
+        builder.Services.AddConsole(builder.Configuration);
 
         var app = builder.Build();
+        app.UseConsole();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseRequestMetrics();
         app.UseUsageMetering();
@@ -71,6 +74,7 @@ public static class ApiApplication
         v1.MapModerations();
         app.MapAdmin();
         app.MapUsage();
+        app.MapConsole();
         return app;
     }
 }

@@ -16,6 +16,7 @@ internal static class AdminEndpoints
         admin.MapModelPriceAdmin();
         admin.MapAuditAdmin();
         admin.MapModerationEventsAdmin();
+        admin.MapEngineAdmin();
         return routes;
     }
 }
