@@ -6,7 +6,6 @@ source "$repo_root/scripts/redis.sh"
 source "$repo_root/scripts/postgres.sh"
 
 require_dotnet
-install_onnxruntime
 cd "$repo_root"
 
 if [ ! -d "$repo_root/../shared/reference" ] && [ -z "${PLATFORM_SHARED_DIR:-}" ]; then

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Platform.Bench;
-using Platform.Inference.Native;
+using Platform.Inference.Ort;
 using Platform.Inference.Synthetic;
 
 // Usage: dotnet run -c Release --project bench [-- --shared ../shared --out bench/out] [-- --only metering]
@@ -9,7 +9,7 @@ var shared = Argument("--shared") ?? Path.GetFullPath(Path.Combine(Directory.Get
 var output = Argument("--out") ?? Path.Combine(Directory.GetCurrentDirectory(), "bench", "out");
 Directory.CreateDirectory(output);
 
-using var runtime = OrtRuntime.Load(Path.Combine(AppContext.BaseDirectory, "libonnxruntime.so.1"));
+using var runtime = OrtRuntime.Create();
 // --only engine,batching (template, moderation, tokenizer, engine, batching, limits, metering, http, overload) runs some benchmarks; the default runs all.
 // --overload-seconds N sets the overload run's length (default 60).
 var only = Argument("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

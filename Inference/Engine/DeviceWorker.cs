@@ -92,7 +92,7 @@ public sealed partial class DeviceWorker : IDisposable
 
     public DecoderSignature Signature => _runner.Signature;
 
-    internal Native.OrtSession Session => _runner.Session;
+    internal Ort.OrtSession Session => _runner.Session;
 
     /// <summary>Stopwatch ticks this device has spent inside ORT's <c>Run</c>.</summary>
     internal long RunTicks => _runner.RunTicks;

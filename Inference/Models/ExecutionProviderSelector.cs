@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Platform.Inference.Native;
+using Platform.Inference.Ort;
 
 namespace Platform.Inference.Models;
 

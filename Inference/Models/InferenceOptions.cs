@@ -19,7 +19,10 @@ public sealed class InferenceOptions : IValidatableObject
     [Required]
     public string ModelsDirectory { get; init; } = "models";
 
-    /// <summary>The ONNX Runtime library; by default the copy next to our binaries (from onnxruntime-node).</summary>
+    /// <summary>
+    /// Retired: ONNX Runtime now comes from NuGet with the build (CPU, or CUDA with <c>-p:OnnxRuntimeFlavor=cuda</c>).
+    /// Kept only so that a configuration still setting it fails start-up instead of being silently ignored.
+    /// </summary>
     public string? OnnxRuntimePath { get; init; }
 
     public ExecutionProviderPreference ExecutionProvider { get; init; } = ExecutionProviderPreference.Auto;
@@ -58,14 +61,18 @@ public sealed class InferenceOptions : IValidatableObject
     [Required]
     public string DefaultModelName { get; init; } = "tiny-default";
 
-    public string ResolveOnnxRuntimePath() =>
-        string.IsNullOrWhiteSpace(OnnxRuntimePath) ? Path.Combine(AppContext.BaseDirectory, "libonnxruntime.so.1") : OnnxRuntimePath;
-
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Devices.Any(d => d < 0) || Devices.Distinct().Count() != Devices.Count)
         {
             yield return new ValidationResult("Inference:Devices must hold distinct non-negative device ids.", [nameof(Devices)]);
+        }
+
+        if (!string.IsNullOrWhiteSpace(OnnxRuntimePath))
+        {
+            yield return new ValidationResult(
+                "Inference:OnnxRuntimePath is no longer used: ONNX Runtime comes from NuGet with the build (build with -p:OnnxRuntimeFlavor=cuda for the CUDA library). Remove the setting.",
+                [nameof(OnnxRuntimePath)]);
         }
 
         if (!Enum.IsDefined(ExecutionProvider))

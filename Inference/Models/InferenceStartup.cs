@@ -2,7 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Platform.Inference.Engine;
-using Platform.Inference.Native;
+using Platform.Inference.Ort;
 using Platform.Inference.Synthetic;
 
 namespace Platform.Inference.Models;
@@ -25,7 +25,7 @@ public sealed partial class InferenceStartup(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var runtime = OrtRuntime.Load(_options.ResolveOnnxRuntimePath());
+        var runtime = OrtRuntime.Create();
         registry.SetRuntime(runtime);
         LogRuntime(logger, runtime.Version, runtime.LibraryPath, runtime.AvailableProviders);
         var useCuda = selector.UseCuda(runtime, _options);

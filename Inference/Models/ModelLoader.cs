@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Platform.Inference.Engine;
-using Platform.Inference.Native;
+using Platform.Inference.Ort;
 using Platform.Inference.Templates;
 using Platform.Inference.Tokenization;
 

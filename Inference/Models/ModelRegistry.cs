@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Platform.Inference.Native;
+using Platform.Inference.Ort;
 
 namespace Platform.Inference.Models;
 

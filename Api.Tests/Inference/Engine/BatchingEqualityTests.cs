@@ -30,7 +30,7 @@ public sealed class BatchingEqualityTests(OrtFixture ort)
     public async Task ConcurrentRequests_EqualTheirRunsAlone(string name, int prefillBudget)
     {
         using var model = Load(name, prefillBudget);
-        var exact = model.Pool.Signature.LogitsType == Platform.Inference.Native.TensorElementType.Float;
+        var exact = model.Pool.Signature.LogitsType == Platform.Inference.Ort.TensorElementType.Float;
         var cases = Cases(model, withLogprobs: !exact);
 
         var alone = new List<Result>();
