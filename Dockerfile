@@ -1,4 +1,4 @@
-# Builds the API image; ONNX Runtime comes from NuGet with the build (no Node, no npm).
+# Builds the API image; ONNX Runtime comes from NuGet with the build (nothing from Node.js).
 # Default target: the CPU image. `--target gpu` (compose profile `gpu`): the CUDA 13 build on an NVIDIA runtime base.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src

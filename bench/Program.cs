@@ -10,7 +10,7 @@ var output = Argument("--out") ?? Path.Combine(Directory.GetCurrentDirectory(), 
 Directory.CreateDirectory(output);
 
 using var runtime = OrtRuntime.Create();
-// --only engine,batching (template, moderation, tokenizer, engine, batching, limits, metering, http, overload) runs some benchmarks; the default runs all.
+// --only engine,batching (template, moderation, tokenizer, engine, genai, batching, limits, metering, http, overload) runs some benchmarks; the default runs all.
 // --overload-seconds N sets the overload run's length (default 60).
 var only = Argument("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 bool Runs(string name) => only is null || only.Contains(name, StringComparer.OrdinalIgnoreCase);
@@ -35,6 +35,15 @@ if (Runs("engine"))
     rows.AddRange(new EngineBenchmark(runtime, "tiny-random-llama", Path.Combine(shared, "models", "tiny-random-llama")).Run());
     rows.AddRange(new EngineBenchmark(runtime, "synthetic-10M", SyntheticModel(SyntheticModelSpec.Bench10M, "synthetic-10m")).Run());
     rows.AddRange(new EngineBenchmark(runtime, "synthetic-100M", SyntheticModel(SyntheticModelSpec.Bench100M, "synthetic-100m")).Run());
+}
+
+if (Runs("genai"))
+{
+    // The yardstick: ONNX Runtime GenAI on the same folders, interleaved with ours in this run.
+    var greedy = Path.Combine(shared, "reference", "greedy-vectors.json");
+    rows.AddRange(new GenAiBenchmark(runtime, "tiny-random-llama", Path.Combine(shared, "models", "tiny-random-llama"), greedy).Run());
+    rows.AddRange(new GenAiBenchmark(runtime, "tiny-random-gpt2", Path.Combine(shared, "models", "tiny-random-gpt2"), greedy).Run());
+    rows.AddRange(new GenAiBenchmark(runtime, "synthetic-100M", SyntheticModel(SyntheticModelSpec.Bench100M, "synthetic-100m"), null).Run());
 }
 
 if (Runs("batching"))
