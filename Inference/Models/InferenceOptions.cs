@@ -50,9 +50,12 @@ public sealed class InferenceOptions : IValidatableObject
     [Range(0, long.MaxValue)]
     public long MaxKvTokens { get; init; }
 
-    /// <summary>Prompt tokens prefilled per scheduler step at most: a long prompt is fed in chunks so running streams keep flowing.</summary>
+    /// <summary>
+    /// Tokens one scheduler step processes at most, shared by decode and prefill: each running sequence's next token
+    /// counts first, prompts are prefilled in what is left (a long prompt in chunks, at least one token a step).
+    /// </summary>
     [Range(1, 1 << 20)]
-    public int MaxPrefillTokensPerStep { get; init; } = 512;
+    public int MaxTokensPerStep { get; init; } = 2048;
 
     /// <summary>Write the built-in model into the models directory when it holds no model.</summary>
     public bool WriteDefaultModel { get; init; } = true;
