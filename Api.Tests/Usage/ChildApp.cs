@@ -111,6 +111,10 @@ internal sealed class ChildApp : IAsyncDisposable
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException)
+            {
+                // Listening but slow to answer (a busy machine): not ready yet; the overall deadline still holds.
+            }
 
             await Task.Delay(100);
         }
