@@ -5,7 +5,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/scripts/common.sh"
 source "$repo_root/scripts/postgres.sh"
 
 require_dotnet
-install_onnxruntime
 cd "$repo_root"
 log "building (Release)"
 dotnet build Api/Api.csproj -c Release -nologo -v quiet -clp:ErrorsOnly

@@ -6,7 +6,6 @@ source "$repo_root/scripts/redis.sh"
 source "$repo_root/scripts/postgres.sh"
 
 require_dotnet
-install_onnxruntime
 require_chromium
 cd "$repo_root"
 

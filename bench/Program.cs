@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Platform.Bench;
-using Platform.Inference.Native;
+using Platform.Inference.Ort;
 using Platform.Inference.Synthetic;
 
 // Usage: dotnet run -c Release --project bench [-- --shared ../shared --out bench/out] [-- --only metering]
@@ -9,8 +9,8 @@ var shared = Argument("--shared") ?? Path.GetFullPath(Path.Combine(Directory.Get
 var output = Argument("--out") ?? Path.Combine(Directory.GetCurrentDirectory(), "bench", "out");
 Directory.CreateDirectory(output);
 
-using var runtime = OrtRuntime.Load(Path.Combine(AppContext.BaseDirectory, "libonnxruntime.so.1"));
-// --only engine,batching (template, moderation, tokenizer, engine, batching, limits, metering, http, overload) runs some benchmarks; the default runs all.
+using var runtime = OrtRuntime.Create();
+// --only engine,batching (template, moderation, tokenizer, engine, genai, batching, limits, metering, http, overload) runs some benchmarks; the default runs all.
 // --overload-seconds N sets the overload run's length (default 60).
 var only = Argument("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 bool Runs(string name) => only is null || only.Contains(name, StringComparer.OrdinalIgnoreCase);
@@ -37,13 +37,23 @@ if (Runs("engine"))
     rows.AddRange(new EngineBenchmark(runtime, "synthetic-100M", SyntheticModel(SyntheticModelSpec.Bench100M, "synthetic-100m")).Run());
 }
 
+if (Runs("genai"))
+{
+    // The yardstick: ONNX Runtime GenAI on the same folders, interleaved with ours in this run.
+    var greedy = Path.Combine(shared, "reference", "greedy-vectors.json");
+    rows.AddRange(new GenAiBenchmark(runtime, "tiny-random-llama", Path.Combine(shared, "models", "tiny-random-llama"), greedy).Run());
+    rows.AddRange(new GenAiBenchmark(runtime, "tiny-random-gpt2", Path.Combine(shared, "models", "tiny-random-gpt2"), greedy).Run());
+    rows.AddRange(new GenAiBenchmark(runtime, "synthetic-100M", SyntheticModel(SyntheticModelSpec.Bench100M, "synthetic-100m"), null).Run());
+}
+
 if (Runs("batching"))
 {
-    // The default prefill budget (512: the 16 arriving prompts are prefilled together), then one prompt per step
-    // at 16 streams for comparison (streams start one by one; running ones see a prefill in each step).
+    // The default step budget (2048 tokens shared by decode and prefill: 32 arriving prompts of 32 tokens are
+    // prefilled together), then the old 512 for comparison (the second half of 32 prompts is prefilled while the
+    // first half decodes, a stall every running stream sees).
     var model100M = SyntheticModel(SyntheticModelSpec.Bench100M, "synthetic-100m");
-    rows.AddRange(new BatchingBenchmark(runtime, "synthetic-100M", model100M, maxPrefillTokensPerStep: 512, [1, 4, 16, 32]).Run());
-    rows.AddRange(new BatchingBenchmark(runtime, "synthetic-100M", model100M, maxPrefillTokensPerStep: 32, [1, 16]).Run());
+    rows.AddRange(new BatchingBenchmark(runtime, "synthetic-100M", model100M, maxTokensPerStep: 2048, [1, 4, 16, 32]).Run());
+    rows.AddRange(new BatchingBenchmark(runtime, "synthetic-100M", model100M, maxTokensPerStep: 512, [1, 32]).Run());
 }
 
 if (Runs("limits"))

@@ -24,28 +24,6 @@ require_dotnet() {
   command -v dotnet >/dev/null 2>&1 || { log "the .NET SDK (dotnet) is required: https://learn.microsoft.com/dotnet/core/install/linux-debian"; exit 1; }
 }
 
-require_npm() {
-  if ! command -v npm >/dev/null 2>&1; then
-    log "installing Node.js and npm (Debian packages)"
-    apt_install nodejs npm
-  fi
-}
-
-# ONNX Runtime's native library comes from the pinned onnxruntime-node package; its install scripts are not run
-# (they would download a GPU build), so only the bundled CPU library is used.
-install_onnxruntime() {
-  local lib="$repo_root/Inference/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1"
-  local stamp="$repo_root/Inference/node_modules/.platform-lock"
-  if [ -f "$lib" ] && [ -f "$stamp" ] && cmp -s "$stamp" "$repo_root/Inference/package-lock.json"; then
-    return
-  fi
-  require_npm
-  log "installing onnxruntime-node@1.30.0 (native library only)"
-  (cd "$repo_root/Inference" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
-  [ -f "$lib" ] || { log "onnxruntime-node did not provide $lib"; exit 1; }
-  cp "$repo_root/Inference/package-lock.json" "$stamp"
-}
-
 # The console's browser tests drive Debian's Chromium through Playwright; Playwright's own browser download is never used.
 require_chromium() {
   if [ -n "${PLATFORM_TEST_CHROMIUM:-}" ] || [ -x /usr/bin/chromium ]; then

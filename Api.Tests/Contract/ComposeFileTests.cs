@@ -39,6 +39,18 @@ public sealed class ComposeFileTests
         Assert.Equal("cuda", Environment(gpu)["Inference__ExecutionProvider"]);
     }
 
+    [Fact]
+    public void Compose_GpuProfile_BuildsTheDockerfileGpuTargetOnCuda13()
+    {
+        var target = ((YamlScalarNode)Descend(Service("api-gpu"), "build").Children[new YamlScalarNode("target")]).Value;
+        Assert.Equal("gpu", target);
+        var dockerfile = File.ReadAllLines(Path.Combine(RepositoryRoot(), "Dockerfile"));
+        var stage = Assert.Single(dockerfile, l => l.StartsWith("FROM ", StringComparison.Ordinal) && l.EndsWith($" AS {target}", StringComparison.Ordinal));
+        Assert.StartsWith("FROM nvidia/cuda:13.", stage, StringComparison.Ordinal);
+        Assert.Contains(dockerfile, l => l.Contains("-p:OnnxRuntimeFlavor=cuda", StringComparison.Ordinal));
+        Assert.DoesNotContain(dockerfile, l => l.Contains("npm", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("api")]
     [InlineData("api-gpu")]

@@ -35,17 +35,19 @@ internal sealed class ChildApp : IAsyncDisposable
         }
     }
 
-    public static async Task<ChildApp> StartAsync(IReadOnlyDictionary<string, string> settings)
+    /// <summary>Starts the app from <paramref name="appDirectory"/> (default: the test's output folder) and waits until it is ready.</summary>
+    public static async Task<ChildApp> StartAsync(IReadOnlyDictionary<string, string> settings, string? appDirectory = null)
     {
         var port = FreePort.Pick();
+        appDirectory ??= AppContext.BaseDirectory;
         var start = new ProcessStartInfo("dotnet")
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = appDirectory,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Platform.Api.dll"));
+        start.ArgumentList.Add(Path.Combine(appDirectory, "Platform.Api.dll"));
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
         start.Environment["DOTNET_gcServer"] = "0";
         foreach (var (name, value) in settings)
@@ -133,6 +135,10 @@ internal sealed class ChildApp : IAsyncDisposable
             catch (HttpRequestException)
             {
                 // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Listening but slow to answer (a busy machine): not ready yet; the overall deadline still holds.
             }
 
             await Task.Delay(100);

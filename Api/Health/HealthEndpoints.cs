@@ -3,6 +3,7 @@ using Platform.Api.Lifecycle;
 using Platform.Api.RateLimits;
 using Platform.Billing.Metering;
 using Platform.Inference.Models;
+using Platform.Inference.Ort;
 
 namespace Platform.Api.Health;
 
@@ -31,7 +32,9 @@ internal static class HealthEndpoints
         var draining = context.RequestServices.GetService<Drain>()?.IsDraining ?? false;
         var ready = !draining && registry.LoadingFinished && registry.Models.Count > 0;
         var status = ready ? "ready" : draining ? "draining" : registry.LoadingFinished ? "no_models" : "loading";
-        var runtime = registry.Runtime is { } r ? new RuntimeHealth(r.Version, r.AvailableProviders) : null;
+        var runtime = registry.Runtime is { } r && registry.ExecutionProvider is { } choice
+            ? new RuntimeHealth(r.Version, OrtRuntime.BuildFlavor, r.AvailableProviders, choice.ExecutionProvider, choice.FallbackReason)
+            : null;
         // Limits degrade to local shares while Redis is away; serving continues, so this informs rather than fails readiness.
         var shared = context.RequestServices.GetService<FallbackRateLimitStore>();
         var limits = new RateLimitHealth(shared is null ? "in-process" : "redis", shared?.IsDegraded ?? false);
@@ -57,7 +60,8 @@ internal sealed record MeteringHealth(int Queued, long SpoolEvents, long SpoolBy
 /// <summary>Where rate limits are kept, and whether they fell back to local shares because Redis is unreachable.</summary>
 internal sealed record RateLimitHealth(string Store, bool Degraded);
 
-internal sealed record RuntimeHealth(string Version, IReadOnlyList<string> Providers);
+/// <summary>The ONNX Runtime build, the provider sessions were set up for and, after a fallback from CUDA, why.</summary>
+internal sealed record RuntimeHealth(string Version, string Flavor, IReadOnlyList<string> Providers, string ExecutionProvider, string? FallbackReason);
 
 internal sealed record ModelHealth(string Id, string Status, string? ExecutionProvider, IReadOnlyList<DeviceHealth> Devices, string? Error);
 

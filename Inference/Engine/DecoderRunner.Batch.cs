@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Platform.Inference.Native;
+using Platform.Inference.Ort;
 
 namespace Platform.Inference.Engine;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Platform.Inference.Models;
-using Platform.Inference.Native;
+using Platform.Inference.Ort;
 
 namespace Platform.Inference.Engine;
 

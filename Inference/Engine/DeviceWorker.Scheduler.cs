@@ -1,11 +1,12 @@
 using System.Diagnostics;
-using Platform.Inference.Native;
+using Platform.Inference.Ort;
 
 namespace Platform.Inference.Engine;
 
 /// <summary>
-/// The continuous-batching loop. Each step: take new sequences, drop cancelled ones, prefill up to
-/// <see cref="MaxPrefillTokensPerStep"/> prompt tokens (first come first served, a long prompt in chunks), let the
+/// The continuous-batching loop. Each step: take new sequences, drop cancelled ones, prefill prompt tokens in what
+/// <see cref="MaxTokensPerStep"/> leaves after one token per running sequence (first come first served, a long
+/// prompt in chunks), let the
 /// sequences whose prefill finished join the batch (re-packing its KV tensors only when membership changed), then
 /// decode one token for every member in a single <c>Run</c>. Sequences that finish leave at the next step.
 /// </summary>
@@ -109,13 +110,14 @@ public sealed partial class DeviceWorker
     }
 
     /// <summary>
-    /// Feeds prompts, oldest first, up to the step's token budget. Fresh prompts that fit whole are prefilled
+    /// Feeds prompts, oldest first, up to the step's token budget less the decode tokens of the running sequences
+    /// (vLLM's chunked-prefill rule: decodes first, so a wave of new prompts delays running streams only by what fits). Fresh prompts that fit whole are prefilled
     /// together in one padded <c>Run</c>; a prompt longer than what is left is fed in chunks on its own cache.
     /// A finished prefill samples the sequence's first token.
     /// </summary>
     private void Prefill()
     {
-        var budget = MaxPrefillTokensPerStep;
+        var budget = Math.Max(1, MaxTokensPerStep - _batch.Count - _joining.Count);
         var started = Stopwatch.GetTimestamp();
         var fed = 0;
         var firstTokens = 0;

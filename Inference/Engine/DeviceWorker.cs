@@ -44,7 +44,7 @@ public sealed partial class DeviceWorker : IDisposable
         _logger = logger;
         DeviceId = deviceId;
         Budget = new DeviceBudget(deviceId, limits.MaxBatchSize, limits.MaxKvTokens);
-        MaxPrefillTokensPerStep = limits.MaxPrefillTokensPerStep;
+        MaxTokensPerStep = limits.MaxTokensPerStep;
         _eosIds = [.. config.EosTokenIds];
 
         // Every sequence here holds one of at most MaxBatchSize reserved slots, so the inbox never fills.
@@ -63,8 +63,8 @@ public sealed partial class DeviceWorker : IDisposable
     /// <summary>Sequences queued or running here.</summary>
     public int Active => Volatile.Read(ref _running) + Volatile.Read(ref _waiting);
 
-    /// <summary>Prompt tokens one step prefills at most, so running streams keep flowing past a long prompt.</summary>
-    public int MaxPrefillTokensPerStep { get; }
+    /// <summary>Tokens one step processes at most, decode first, so running streams keep flowing past a long prompt.</summary>
+    public int MaxTokensPerStep { get; }
 
     public DeviceLoad Load => new(
         DeviceId,
@@ -92,7 +92,7 @@ public sealed partial class DeviceWorker : IDisposable
 
     public DecoderSignature Signature => _runner.Signature;
 
-    internal Native.OrtSession Session => _runner.Session;
+    internal Ort.OrtSession Session => _runner.Session;
 
     /// <summary>Stopwatch ticks this device has spent inside ORT's <c>Run</c>.</summary>
     internal long RunTicks => _runner.RunTicks;

@@ -1,4 +1,4 @@
-using Platform.Inference.Native;
+using Platform.Inference.Ort;
 
 namespace Platform.Inference.Engine;
 

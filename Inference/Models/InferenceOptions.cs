@@ -19,7 +19,10 @@ public sealed class InferenceOptions : IValidatableObject
     [Required]
     public string ModelsDirectory { get; init; } = "models";
 
-    /// <summary>The ONNX Runtime library; by default the copy next to our binaries (from onnxruntime-node).</summary>
+    /// <summary>
+    /// Retired: ONNX Runtime now comes from NuGet with the build (CPU, or CUDA with <c>-p:OnnxRuntimeFlavor=cuda</c>).
+    /// Kept only so that a configuration still setting it fails start-up instead of being silently ignored.
+    /// </summary>
     public string? OnnxRuntimePath { get; init; }
 
     public ExecutionProviderPreference ExecutionProvider { get; init; } = ExecutionProviderPreference.Auto;
@@ -47,9 +50,12 @@ public sealed class InferenceOptions : IValidatableObject
     [Range(0, long.MaxValue)]
     public long MaxKvTokens { get; init; }
 
-    /// <summary>Prompt tokens prefilled per scheduler step at most: a long prompt is fed in chunks so running streams keep flowing.</summary>
+    /// <summary>
+    /// Tokens one scheduler step processes at most, shared by decode and prefill: each running sequence's next token
+    /// counts first, prompts are prefilled in what is left (a long prompt in chunks, at least one token a step).
+    /// </summary>
     [Range(1, 1 << 20)]
-    public int MaxPrefillTokensPerStep { get; init; } = 512;
+    public int MaxTokensPerStep { get; init; } = 2048;
 
     /// <summary>Write the built-in model into the models directory when it holds no model.</summary>
     public bool WriteDefaultModel { get; init; } = true;
@@ -58,14 +64,18 @@ public sealed class InferenceOptions : IValidatableObject
     [Required]
     public string DefaultModelName { get; init; } = "tiny-default";
 
-    public string ResolveOnnxRuntimePath() =>
-        string.IsNullOrWhiteSpace(OnnxRuntimePath) ? Path.Combine(AppContext.BaseDirectory, "libonnxruntime.so.1") : OnnxRuntimePath;
-
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Devices.Any(d => d < 0) || Devices.Distinct().Count() != Devices.Count)
         {
             yield return new ValidationResult("Inference:Devices must hold distinct non-negative device ids.", [nameof(Devices)]);
+        }
+
+        if (!string.IsNullOrWhiteSpace(OnnxRuntimePath))
+        {
+            yield return new ValidationResult(
+                "Inference:OnnxRuntimePath is no longer used: ONNX Runtime comes from NuGet with the build (build with -p:OnnxRuntimeFlavor=cuda for the CUDA library). Remove the setting.",
+                [nameof(OnnxRuntimePath)]);
         }
 
         if (!Enum.IsDefined(ExecutionProvider))

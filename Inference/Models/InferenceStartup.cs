@@ -2,7 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Platform.Inference.Engine;
-using Platform.Inference.Native;
+using Platform.Inference.Ort;
 using Platform.Inference.Synthetic;
 
 namespace Platform.Inference.Models;
@@ -25,10 +25,11 @@ public sealed partial class InferenceStartup(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var runtime = OrtRuntime.Load(_options.ResolveOnnxRuntimePath());
-        registry.SetRuntime(runtime);
-        LogRuntime(logger, runtime.Version, runtime.LibraryPath, runtime.AvailableProviders);
-        var useCuda = selector.UseCuda(runtime, _options);
+        var runtime = OrtRuntime.Create();
+        LogRuntime(logger, runtime.Version, OrtRuntime.BuildFlavor, runtime.LibraryPath, runtime.AvailableProviders);
+        var choice = selector.Choose(runtime, _options);
+        registry.SetRuntime(runtime, choice);
+        var useCuda = choice.UseCuda;
         EnsureDefaultModel();
         _loading = Task.Run(() => LoadAll(runtime, useCuda), CancellationToken.None);
         return Task.CompletedTask;
@@ -80,8 +81,8 @@ public sealed partial class InferenceStartup(
         }
     }
 
-    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "ONNX Runtime {Version} loaded from {Path} (providers: {Providers})")]
-    private static partial void LogRuntime(ILogger logger, string version, string path, IReadOnlyList<string> providers);
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "ONNX Runtime {Version} ({Flavor} build) loaded from {Path} (providers: {Providers})")]
+    private static partial void LogRuntime(ILogger logger, string version, string flavor, string path, IReadOnlyList<string> providers);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "No model under the models directory; writing the built-in model to {Path}")]
     private static partial void LogWritingDefault(ILogger logger, string path);

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Platform.Inference.Engine;
-using Platform.Inference.Native;
+using Platform.Inference.Ort;
 using Platform.Inference.Templates;
 using Platform.Inference.Tokenization;
 
@@ -46,7 +46,7 @@ public sealed partial class ModelLoader(ILoggerFactory loggerFactory, EngineMetr
                 try
                 {
                     var signature = DecoderSignature.Bind(config, session);
-                    var limits = new EngineLimits(options.MaxBatchSize, KvBudget.Resolve(options, config, signature, KvBudget.AvailableBytes()), options.MaxPrefillTokensPerStep);
+                    var limits = new EngineLimits(options.MaxBatchSize, KvBudget.Resolve(options, config, signature, KvBudget.AvailableBytes()), options.MaxTokensPerStep);
                     if (workers.Count == 0)
                     {
                         var bytesPerToken = KvBudget.BytesPerToken(signature);

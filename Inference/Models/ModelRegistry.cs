@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Platform.Inference.Native;
+using Platform.Inference.Ort;
 
 namespace Platform.Inference.Models;
 
@@ -18,13 +18,20 @@ public sealed class ModelRegistry : IDisposable
     /// <summary>The runtime the sessions use, once start-up has loaded it.</summary>
     public OrtRuntime? Runtime { get; private set; }
 
+    /// <summary>Where sessions run and, after a fallback from CUDA, why; set with <see cref="Runtime"/>.</summary>
+    public ExecutionProviderChoice? ExecutionProvider { get; private set; }
+
     public IReadOnlyList<LoadedModel> Models => [.. _models.Values.OrderBy(m => m.Name, StringComparer.Ordinal)];
 
     public IReadOnlyList<ModelFailure> Failures => [.. _failures.Values.OrderBy(f => f.Name, StringComparer.Ordinal)];
 
     public bool TryGet(string name, out LoadedModel model) => _models.TryGetValue(name, out model!);
 
-    internal void SetRuntime(OrtRuntime runtime) => Runtime = runtime;
+    internal void SetRuntime(OrtRuntime runtime, ExecutionProviderChoice choice)
+    {
+        ExecutionProvider = choice;
+        Runtime = runtime;
+    }
 
     internal void Add(LoadedModel model) => _models[model.Name] = model;
 

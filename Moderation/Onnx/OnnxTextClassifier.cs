@@ -1,4 +1,4 @@
-using Platform.Inference.Native;
+using Platform.Inference.Ort;
 using Platform.Inference.Tokenization;
 
 namespace Platform.Moderation.Onnx;

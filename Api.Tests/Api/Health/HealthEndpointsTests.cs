@@ -31,7 +31,13 @@ public sealed class HealthEndpointsTests
         var root = body.RootElement;
 
         Assert.Equal("ready", root.GetProperty("status").GetString());
-        Assert.Equal("1.30.0", root.GetProperty("onnx_runtime").GetProperty("version").GetString());
+        var runtime = root.GetProperty("onnx_runtime");
+        Assert.Equal("1.31.1", runtime.GetProperty("version").GetString());
+        Assert.Equal("cpu", runtime.GetProperty("flavor").GetString());
+
+        // auto on the CPU build: CUDA was tried, the CPU serves, and readiness says why.
+        Assert.Equal("CPUExecutionProvider", runtime.GetProperty("execution_provider").GetString());
+        Assert.Contains("CUDA", runtime.GetProperty("fallback_reason").GetString(), StringComparison.Ordinal);
         var byId = root.GetProperty("models").EnumerateArray().ToDictionary(m => m.GetProperty("id").GetString()!);
         Assert.Equal("CPUExecutionProvider", byId["tiny-random-gpt2"].GetProperty("execution_provider").GetString());
         Assert.Equal("CPUExecutionProvider", byId["tiny-random-llama"].GetProperty("execution_provider").GetString());

@@ -30,7 +30,7 @@ public sealed class BatchingEqualityTests(OrtFixture ort)
     public async Task ConcurrentRequests_EqualTheirRunsAlone(string name, int prefillBudget)
     {
         using var model = Load(name, prefillBudget);
-        var exact = model.Pool.Signature.LogitsType == Platform.Inference.Native.TensorElementType.Float;
+        var exact = model.Pool.Signature.LogitsType == Platform.Inference.Ort.TensorElementType.Float;
         var cases = Cases(model, withLogprobs: !exact);
 
         var alone = new List<Result>();
@@ -91,13 +91,13 @@ public sealed class BatchingEqualityTests(OrtFixture ort)
     {
         if (name.StartsWith("tiny-random", StringComparison.Ordinal))
         {
-            return TestModels.LoadShared(ort, name, capacity: Requests, maxPrefillTokensPerStep: prefillBudget);
+            return TestModels.LoadShared(ort, name, capacity: Requests, maxTokensPerStep: prefillBudget);
         }
 
         var spec = name == "synthetic-gqa-fp32" ? SyntheticModelSpec.Tiny(false, 5) with { KvHeads = 1 } : SyntheticModelSpec.Tiny(false, 3);
         var folder = Path.Combine(Path.GetTempPath(), "platform-tests", $"{name}-{Guid.NewGuid():N}");
         SyntheticModelWriter.Write(folder, spec);
-        return TestModels.Load(ort, folder, capacity: Requests, maxPrefillTokensPerStep: prefillBudget);
+        return TestModels.Load(ort, folder, capacity: Requests, maxTokensPerStep: prefillBudget);
     }
 
     /// <summary>Greedy, seeded sampling, stop sequences, logit bias and penalties, over prompts of 1 to 40 tokens.</summary>

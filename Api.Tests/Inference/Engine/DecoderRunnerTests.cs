@@ -1,7 +1,7 @@
 using Platform.Api.Tests.Support;
 using Platform.Inference.Engine;
 using Platform.Inference.Models;
-using Platform.Inference.Native;
+using Platform.Inference.Ort;
 
 namespace Platform.Api.Tests.Inference.Engine;
 

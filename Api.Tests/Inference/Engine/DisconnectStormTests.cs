@@ -12,7 +12,7 @@ public sealed class DisconnectStormTests(OrtFixture ort)
     [InlineData("tiny-random-llama")]
     public async Task HundredStreamsCancelledMidGeneration_LeaveNoSequenceSlotOrKvReservation(string name)
     {
-        using var model = TestModels.LoadShared(ort, name, capacity: 32, maxPrefillTokensPerStep: 16);
+        using var model = TestModels.LoadShared(ort, name, capacity: 32, maxTokensPerStep: 16);
         var random = new Random(7);
         var streams = Enumerable.Range(0, 100).Select(i =>
         {

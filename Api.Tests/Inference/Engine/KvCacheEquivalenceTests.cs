@@ -1,7 +1,7 @@
 using Platform.Api.Tests.Support;
 using Platform.Inference.Engine;
 using Platform.Inference.Models;
-using Platform.Inference.Native;
+using Platform.Inference.Ort;
 using Platform.Inference.Synthetic;
 
 namespace Platform.Api.Tests.Inference.Engine;

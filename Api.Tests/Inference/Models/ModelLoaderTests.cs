@@ -1,6 +1,6 @@
 using Platform.Api.Tests.Support;
 using Platform.Inference.Models;
-using Platform.Inference.Native;
+using Platform.Inference.Ort;
 
 namespace Platform.Api.Tests.Inference.Models;
 

@@ -1,4 +1,4 @@
-namespace Platform.Inference.Native;
+namespace Platform.Inference.Ort;
 
 /// <summary>ONNX tensor element types we meet in decoders (<c>ONNXTensorElementDataType</c>).</summary>
 #pragma warning disable CA1720 // the members mirror ONNX type names on purpose

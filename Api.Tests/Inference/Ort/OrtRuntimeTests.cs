@@ -1,33 +1,29 @@
 using Platform.Api.Tests.Support;
-using Platform.Inference.Native;
+using Platform.Inference.Ort;
 
-namespace Platform.Api.Tests.Inference.Native;
+namespace Platform.Api.Tests.Inference.Ort;
 
 [Collection(OrtTests.Name)]
 public sealed class OrtRuntimeTests(OrtFixture ort)
 {
     [Fact]
-    public void Load_PinnedLibrary_ReportsVersionAndCpuProvider()
+    public void Create_NuGetPackage_ReportsVersionCpuProviderAndLibrary()
     {
-        Assert.Equal("1.30.0", ort.Runtime.Version);
+        Assert.Equal("1.31.1", ort.Runtime.Version);
         Assert.Contains("CPUExecutionProvider", ort.Runtime.AvailableProviders);
+        Assert.Equal("cpu", OrtRuntime.BuildFlavor);
+
+        // Loaded from the NuGet package's copy next to the test binaries, not from anything installed on the host.
+        Assert.StartsWith(AppContext.BaseDirectory, ort.Runtime.LibraryPath, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void ProbeCuda_CpuOnlyBuild_ExplainsWhy()
+    public void ProbeCuda_CpuBuild_ExplainsWhy()
     {
-        // The pinned npm build lists CUDA (it is compiled in through the provider bridge) but ships without the
-        // provider libraries, so configuring it fails with ORT's own reason; on a GPU install the probe returns null.
+        // The CPU package has no CUDA provider at all; on a GPU host with the cuda flavour the probe returns null.
         var reason = ort.Runtime.ProbeCuda(0);
         Assert.NotNull(reason);
-        Assert.Contains("libonnxruntime_providers", reason, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Load_MissingLibrary_NamesThePath()
-    {
-        var ex = Assert.Throws<FileNotFoundException>(() => OrtRuntime.Load("/nonexistent/libonnxruntime.so.1"));
-        Assert.Contains("/nonexistent/libonnxruntime.so.1", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("CUDA", reason, StringComparison.Ordinal);
     }
 
     [Fact]

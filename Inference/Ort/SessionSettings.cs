@@ -1,4 +1,4 @@
-namespace Platform.Inference.Native;
+namespace Platform.Inference.Ort;
 
 /// <summary>ORT graph optimisation levels (<c>GraphOptimizationLevel</c>).</summary>
 public enum GraphOptimizationLevel

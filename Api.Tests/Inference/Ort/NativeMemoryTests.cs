@@ -3,9 +3,9 @@ using Xunit.Abstractions;
 using Platform.Api.Tests.Support;
 using Platform.Inference.Engine;
 using Platform.Inference.Models;
-using Platform.Inference.Native;
+using Platform.Inference.Ort;
 
-namespace Platform.Api.Tests.Inference.Native;
+namespace Platform.Api.Tests.Inference.Ort;
 
 /// <summary>
 /// 10,000 real inferences must not grow memory: every tensor, output value, name string and KV cache is released.

@@ -1,24 +1,28 @@
-namespace Platform.Inference.Native;
+using System.Runtime.InteropServices;
+using Microsoft.ML.OnnxRuntime;
+using OrtElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
+
+namespace Platform.Inference.Ort;
 
 /// <summary>
-/// A dense tensor as an ORT value: either over memory we allocated (inputs) or allocated by ORT (outputs).
-/// Its data is reachable only as a typed span, so no raw pointer leaves this folder.
+/// A dense CPU tensor as an ORT value: either over memory we allocated (inputs, read in place) or allocated by ORT
+/// (outputs). Its data is reachable only as a typed span, so neither an ORT type nor a raw pointer leaves this folder.
 /// </summary>
 public sealed unsafe class OrtTensor : IDisposable
 {
-    private readonly OrtValueHandle _value;
-    private readonly NativeBufferHandle? _ownedBuffer;
+    private readonly NativeBuffer? _ownedBuffer;
     private readonly void* _data;
 
     // A view keeps the tensor whose memory it reads alive.
     private readonly OrtTensor? _viewed;
+    private bool _disposed;
 
-    private OrtTensor(OrtValueHandle value, NativeBufferHandle? ownedBuffer, void* data, TensorElementType elementType, long[] shape, OrtTensor? viewed = null)
+    private OrtTensor(OrtValue value, NativeBuffer? ownedBuffer, void* data, TensorElementType elementType, long[] shape, OrtTensor? viewed = null)
     {
-        _viewed = viewed;
-        _value = value;
+        Value = value;
         _ownedBuffer = ownedBuffer;
         _data = data;
+        _viewed = viewed;
         ElementType = elementType;
         Shape = shape;
         ElementCount = CountElements(shape);
@@ -31,7 +35,7 @@ public sealed unsafe class OrtTensor : IDisposable
 
     public long ElementCount { get; }
 
-    internal nint Handle => _value.DangerousGetHandle();
+    internal OrtValue Value { get; }
 
     /// <summary>Allocates a zero-filled tensor in our own (64-byte aligned) memory; ORT reads and writes it in place.</summary>
     public static OrtTensor Allocate(OrtRuntime runtime, TensorElementType elementType, ReadOnlySpan<long> shape)
@@ -39,36 +43,32 @@ public sealed unsafe class OrtTensor : IDisposable
         ArgumentNullException.ThrowIfNull(runtime);
         var dims = shape.ToArray();
         var count = CountElements(dims);
-        var buffer = new NativeBufferHandle((nuint)(count * elementType.SizeInBytes()));
-        var api = runtime.Api;
-        nint value;
-        fixed (long* dimsPtr = dims)
-        {
-            // A zero-element tensor (an empty past at the first step) is passed with no data at all.
-            var data = buffer.IsInvalid ? null : (void*)buffer.DangerousGetHandle();
-            try
-            {
-                api.Check(api.CreateTensorWithDataAsOrtValue(runtime.CpuMemoryInfo, data, buffer.ByteCount, dimsPtr, (nuint)dims.Length, (int)elementType, &value));
-            }
-            catch
-            {
-                buffer.Dispose();
-                throw;
-            }
+        var byteCount = count * elementType.SizeInBytes();
 
-            return new OrtTensor(new OrtValueHandle(api, value), buffer, data, elementType, dims);
+        // A zero-element tensor (an empty past at the first step) still gets a valid, if tiny, buffer to point at.
+        var buffer = new NativeBuffer((nuint)Math.Max(byteCount, 64));
+        try
+        {
+            var data = (void*)buffer.DangerousGetHandle();
+            var value = OrtValue.CreateTensorValueWithData(OrtRuntime.CpuMemory, (OrtElementType)(int)elementType, dims, (nint)data, byteCount);
+            return new OrtTensor(value, buffer, data, elementType, dims);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            buffer.Dispose();
+            throw OrtException.From(ex);
         }
     }
 
     /// <summary>
     /// A tensor of <paramref name="shape"/> over the first elements of <paramref name="buffer"/>'s memory, without
-    /// allocating: a step's input whose shape changes every step reuses one buffer. Disposing the view leaves the buffer.
+    /// allocating data: a step's input whose shape changes every step reuses one buffer. Disposing the view leaves the buffer.
     /// </summary>
     public static OrtTensor View(OrtRuntime runtime, OrtTensor buffer, ReadOnlySpan<long> shape)
     {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(buffer);
-        ObjectDisposedException.ThrowIf(buffer._value.IsClosed, buffer);
+        ObjectDisposedException.ThrowIf(buffer._disposed, buffer);
         var dims = shape.ToArray();
         var count = CountElements(dims);
         if (count > buffer.ElementCount)
@@ -76,15 +76,15 @@ public sealed unsafe class OrtTensor : IDisposable
             throw new ArgumentException($"A view of {count} elements does not fit a buffer of {buffer.ElementCount}.", nameof(shape));
         }
 
-        var api = runtime.Api;
-        nint value;
-        fixed (long* dimsPtr = dims)
+        try
         {
-            var data = count == 0 ? null : buffer._data;
-            api.Check(api.CreateTensorWithDataAsOrtValue(runtime.CpuMemoryInfo, data, (nuint)(count * buffer.ElementType.SizeInBytes()), dimsPtr, (nuint)dims.Length, (int)buffer.ElementType, &value));
+            var value = OrtValue.CreateTensorValueWithData(OrtRuntime.CpuMemory, (OrtElementType)(int)buffer.ElementType, dims, (nint)buffer._data, count * buffer.ElementType.SizeInBytes());
+            return new OrtTensor(value, null, buffer._data, buffer.ElementType, dims, buffer);
         }
-
-        return new OrtTensor(new OrtValueHandle(api, value), null, buffer._data, buffer.ElementType, dims, buffer);
+        catch (OnnxRuntimeException ex)
+        {
+            throw OrtException.From(ex);
+        }
     }
 
     /// <summary>Allocates a tensor and fills it from <paramref name="values"/>.</summary>
@@ -97,30 +97,19 @@ public sealed unsafe class OrtTensor : IDisposable
     }
 
     /// <summary>Takes ownership of an ORT-allocated output value.</summary>
-    internal static OrtTensor FromOrtValue(OrtApi api, nint value)
+    internal static OrtTensor Adopt(OrtValue value)
     {
-        var handle = new OrtValueHandle(api, value);
-        nint info;
-        api.Check(api.GetTensorTypeAndShape(value, &info));
         try
         {
-            var (type, dims) = api.ReadTypeAndShape(info);
-            void* data = null;
-            if (CountElements(dims) > 0)
-            {
-                api.Check(api.GetTensorMutableData(value, &data));
-            }
-
-            return new OrtTensor(handle, null, data, type, dims);
+            var info = value.GetTensorTypeAndShape();
+            var shape = info.Shape;
+            var data = CountElements(shape) == 0 ? null : Unsafe(value.GetTensorMutableRawData());
+            return new OrtTensor(value, null, data, (TensorElementType)(int)info.ElementDataType, shape);
         }
         catch
         {
-            handle.Dispose();
+            value.Dispose();
             throw;
-        }
-        finally
-        {
-            api.ReleaseTensorTypeAndShapeInfo(info);
         }
     }
 
@@ -128,7 +117,7 @@ public sealed unsafe class OrtTensor : IDisposable
     public Span<T> AsSpan<T>()
         where T : unmanaged
     {
-        ObjectDisposedException.ThrowIf(_value.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (sizeof(T) != ElementType.SizeInBytes())
         {
             throw new InvalidOperationException($"A {ElementType} tensor cannot be read as {typeof(T).Name}.");
@@ -139,9 +128,18 @@ public sealed unsafe class OrtTensor : IDisposable
 
     public void Dispose()
     {
-        _value.Dispose();
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        Value.Dispose();
         _ownedBuffer?.Dispose();
+        GC.KeepAlive(_viewed);
     }
+
+    private static void* Unsafe(Span<byte> data) => System.Runtime.CompilerServices.Unsafe.AsPointer(ref MemoryMarshal.GetReference(data));
 
     private static long CountElements(IReadOnlyList<long> shape)
     {

@@ -1,0 +1,170 @@
+using Microsoft.ML.OnnxRuntime;
+using OrtGraphOptimizationLevel = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel;
+
+namespace Platform.Inference.Ort;
+
+/// <summary>
+/// One ORT inference session. ORT claims <c>Run</c> is thread-safe, but other bindings saw allocator races,
+/// so the engine gives each session a single owner that runs one step at a time.
+/// </summary>
+public sealed class OrtSession : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly HashSet<string> _inputNames;
+    private readonly HashSet<string> _outputNames;
+    private readonly RunOptions _quietRun = new() { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
+    private readonly RunOptions _run = new();
+
+    private OrtSession(OrtRuntime runtime, InferenceSession session, string executionProvider)
+    {
+        Runtime = runtime;
+        _session = session;
+        ExecutionProvider = executionProvider;
+        Inputs = ReadInfos(session.InputNames, session.InputMetadata);
+        Outputs = ReadInfos(session.OutputNames, session.OutputMetadata);
+        _inputNames = [.. session.InputNames];
+        _outputNames = [.. session.OutputNames];
+    }
+
+    public IReadOnlyList<TensorInfo> Inputs { get; }
+
+    public IReadOnlyList<TensorInfo> Outputs { get; }
+
+    /// <summary>"CUDAExecutionProvider" or "CPUExecutionProvider": where this session's nodes were asked to run.</summary>
+    public string ExecutionProvider { get; }
+
+    public OrtRuntime Runtime { get; }
+
+    internal static OrtSession Create(OrtRuntime runtime, string modelPath, SessionSettings settings)
+    {
+        using var options = new SessionOptions
+        {
+            IntraOpNumThreads = settings.IntraOpThreads,
+            InterOpNumThreads = settings.InterOpThreads,
+            GraphOptimizationLevel = (OrtGraphOptimizationLevel)(int)settings.OptimizationLevel,
+        };
+        try
+        {
+            foreach (var (key, value) in settings.ConfigEntries)
+            {
+                options.AddSessionConfigEntry(key, value);
+            }
+
+            var provider = "CPUExecutionProvider";
+            if (settings.CudaDeviceId is { } deviceId)
+            {
+                if (TryAppendCuda(options, deviceId, settings.CudaOptions) is { } problem)
+                {
+                    throw new OrtException(OrtErrorCode.ExecutionProviderFail, problem);
+                }
+
+                provider = "CUDAExecutionProvider";
+            }
+
+            return new OrtSession(runtime, new InferenceSession(modelPath, options), provider);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw OrtException.From(ex);
+        }
+    }
+
+    /// <summary>
+    /// Runs the model. Inputs are read in place; every requested output is allocated by ORT and owned by the caller.
+    /// <paramref name="quiet"/> keeps ORT from logging a failure of this run (a probe that is expected to fail).
+    /// </summary>
+    public OrtTensor[] Run(IReadOnlyList<string> inputNames, IReadOnlyList<OrtTensor> inputs, IReadOnlyList<string> outputNames, bool quiet = false)
+    {
+        ArgumentNullException.ThrowIfNull(inputNames);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputNames);
+        if (inputNames.Count != inputs.Count)
+        {
+            throw new ArgumentException("Each input needs a name.", nameof(inputs));
+        }
+
+        Require(_inputNames, inputNames, "input");
+        Require(_outputNames, outputNames, "output");
+        var values = new OrtValue[inputs.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = inputs[i].Value;
+        }
+
+        IDisposableReadOnlyCollection<OrtValue> outputs;
+        try
+        {
+            outputs = _session.Run(quiet ? _quietRun : _run, (IReadOnlyCollection<string>)inputNames, values, (IReadOnlyCollection<string>)outputNames);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw OrtException.From(ex);
+        }
+
+        // Each output becomes one tensor that owns it; the collection itself holds nothing else.
+        var results = new OrtTensor[outputs.Count];
+        var index = 0;
+        foreach (var output in outputs)
+        {
+            results[index++] = OrtTensor.Adopt(output);
+        }
+
+        return results;
+    }
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _run.Dispose();
+        _quietRun.Dispose();
+    }
+
+    /// <summary>Null when CUDA was appended to <paramref name="options"/>; otherwise ORT's reason.</summary>
+    internal static string? TryAppendCuda(SessionOptions options, int deviceId, IReadOnlyDictionary<string, string> extra)
+    {
+        try
+        {
+            // The options route (not the device-id overload) puts ORT's cause, e.g. the missing libcublasLt.so.13, into the message.
+            using var cuda = new OrtCUDAProviderOptions();
+            var all = new Dictionary<string, string>(extra, StringComparer.Ordinal) { ["device_id"] = deviceId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            cuda.UpdateOptions(all);
+            options.AppendExecutionProvider_CUDA(cuda);
+            return null;
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            return ex.Message.Trim();
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return $"this ONNX Runtime build (flavour '{OrtRuntime.BuildFlavor}', package Microsoft.ML.OnnxRuntime) has no CUDA execution provider; build with -p:OnnxRuntimeFlavor=cuda";
+        }
+    }
+
+    private static void Require(HashSet<string> known, IReadOnlyList<string> names, string kind)
+    {
+        foreach (var name in names)
+        {
+            if (!known.Contains(name))
+            {
+                throw new ArgumentException($"The model has no {kind} named '{name}'.", nameof(names));
+            }
+        }
+    }
+
+    private static TensorInfo[] ReadInfos(IReadOnlyList<string> names, IReadOnlyDictionary<string, NodeMetadata> metadata)
+    {
+        var infos = new TensorInfo[names.Count];
+        for (var i = 0; i < infos.Length; i++)
+        {
+            var node = metadata[names[i]];
+
+            // Not a tensor (a sequence or map): decoders never have these, but report rather than crash.
+            infos[i] = node.IsTensor
+                ? new TensorInfo(names[i], (TensorElementType)(int)node.ElementDataType, [.. node.Dimensions.Select(d => (long)d)])
+                : new TensorInfo(names[i], TensorElementType.Undefined, []);
+        }
+
+        return infos;
+    }
+}

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Platform.Inference.Engine;
+using Platform.Inference.Models;
+using Platform.Inference.Ort;
+using GenAi = Microsoft.ML.OnnxRuntimeGenAI;
+
+namespace Platform.Bench;
+
+/// <summary>
+/// Our engine against ONNX Runtime GenAI (the engine a C# user would otherwise pick) on the same model folder, in
+/// the same process and run: batch-1 greedy decode of 128 new tokens from the same prompt ids, the two alternating
+/// round by round so drift on a shared machine hits both; GenAI's greedy tokens against ours on every prompt of
+/// greedy-vectors.json; and what each decoder makes of a stray byte-fallback token.
+/// </summary>
+internal sealed class GenAiBenchmark(OrtRuntime runtime, string label, string modelDirectory, string? greedyVectors)
+{
+    private const int NewTokens = 128;
+    private const int PromptTokens = 16;
+    private const int Rounds = 9;
+
+    public IEnumerable<BenchRow> Run()
+    {
+        var name = $"vs GenAI {label}";
+        var options = new InferenceOptions { ExecutionProvider = ExecutionProviderPreference.Cpu, IntraOpThreads = 0 };
+        using var ours = new ModelLoader(NullLoggerFactory.Instance).Load(modelDirectory, runtime, options, useCuda: false, () => 1);
+        using var theirs = new GenAi.Model(modelDirectory);
+        // Ids inside the model's own vocabulary (tiny-random-gpt2's tokenizer knows more words than its 1,000 logits).
+        var vocabulary = ours.Pool.Signature.VocabularySize;
+        var prompt = Enumerable.Range(0, PromptTokens).Select(i => (i * 7919 % (vocabulary - 10)) + 3).ToArray();
+
+        Ours(ours, prompt, 8);
+        Theirs(theirs, prompt, 8);
+        var oursRates = new List<double>();
+        var theirRates = new List<double>();
+        var ratios = new List<double>();
+        for (var round = 0; round < Rounds; round++)
+        {
+            var oursSeconds = Timed(() => Ours(ours, prompt, NewTokens));
+            var theirSeconds = Timed(() => Theirs(theirs, prompt, NewTokens));
+            oursRates.Add(NewTokens / oursSeconds);
+            theirRates.Add(NewTokens / theirSeconds);
+            ratios.Add(theirSeconds / oursSeconds);
+        }
+
+        var rows = new List<BenchRow>
+        {
+            new(name, $"ours: batch 1, greedy, {NewTokens} new tokens (median of {Rounds} interleaved rounds)", Median(oursRates), "tokens/s"),
+            new(name, $"ONNX Runtime GenAI 0.18.0: the same", Median(theirRates), "tokens/s"),
+            new(name, "ours / GenAI (median of the per-round ratios)", Median(ratios), "x", ">= 1.0x"),
+        };
+
+        if (greedyVectors is not null)
+        {
+            var (equal, total, matchReference) = CompareGreedy(ours, theirs, greedyVectors);
+            rows.Add(new BenchRow(name, $"GenAI's greedy tokens equal to ours (greedy-vectors.json, {total} prompts)", equal, $"of {total}", $"{total} of {total}"));
+            rows.Add(new BenchRow(name, "ours equal to the reference vectors", matchReference, $"of {total}", $"{total} of {total}"));
+        }
+
+        if (ours.Tokenizer.TokenToId("<0xE2>") is { } stray)
+        {
+            int[] ids = [.. ours.Tokenizer.Encode("Hello", addSpecialTokens: false), stray, .. ours.Tokenizer.Encode("world, again", addSpecialTokens: false)];
+            using var tokenizer = new GenAi.Tokenizer(theirs);
+            rows.Add(new BenchRow(name, "stray <0xE2> byte token: characters decoded after it, ours (' world, again' = 13)", After(ours.Tokenizer.Decode(ids)), "chars", "13"));
+            rows.Add(new BenchRow(name, "stray <0xE2> byte token: characters decoded after it, GenAI", After(tokenizer.Decode(ids)), "chars"));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Characters after "Hello" and the byte's stand-in (U+FFFD when kept); 0 when the text stops at the byte.</summary>
+    private static int After(string text)
+    {
+        var at = text.IndexOf("Hello", StringComparison.Ordinal);
+        return at < 0 || text.Length <= at + 6 ? 0 : text.Length - (at + 6);
+    }
+
+    private static (int Equal, int Total, int MatchReference) CompareGreedy(LoadedModel ours, GenAi.Model theirs, string path)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        if (!document.RootElement.GetProperty("models").TryGetProperty(ours.Name, out var vectors))
+        {
+            return (0, 0, 0);
+        }
+
+        var (equal, total, matchReference) = (0, 0, 0);
+        foreach (var vector in vectors.EnumerateArray())
+        {
+            var prompt = vector.GetProperty("prompt_ids").Deserialize<int[]>()!;
+            var reference = vector.GetProperty("generated_ids").Deserialize<int[]>()!;
+            var mine = Ours(ours, prompt, reference.Length);
+            var genAi = Theirs(theirs, prompt, reference.Length);
+            total++;
+            equal += mine.SequenceEqual(genAi) ? 1 : 0;
+            matchReference += mine.SequenceEqual(reference) ? 1 : 0;
+        }
+
+        return (equal, total, matchReference);
+    }
+
+    private static int[] Ours(LoadedModel model, int[] prompt, int tokens)
+    {
+        var request = new GenerationRequest(prompt, new GenerationOptions { MaxTokens = tokens, Temperature = 0f, IgnoreEos = true });
+        return Task.Run(async () =>
+        {
+            var generated = new List<int>(tokens);
+            await foreach (var token in model.Pool.GenerateAsync(request))
+            {
+                generated.Add(token.TokenId);
+            }
+
+            return generated.ToArray();
+        }).GetAwaiter().GetResult();
+    }
+
+    /// <summary>GenAI's own loop: greedy (no sampling), exactly <paramref name="tokens"/> new tokens (EOS does not stop it early).</summary>
+    private static int[] Theirs(GenAi.Model model, int[] prompt, int tokens)
+    {
+        using var parameters = new GenAi.GeneratorParams(model);
+        parameters.SetSearchOption("do_sample", false);
+        parameters.SetSearchOption("max_length", prompt.Length + tokens);
+        parameters.SetSearchOption("min_length", prompt.Length + tokens);
+        using var generator = new GenAi.Generator(model, parameters);
+        generator.AppendTokens(prompt);
+        while (!generator.IsDone())
+        {
+            generator.GenerateNextToken();
+        }
+
+        return generator.GetSequence(0)[prompt.Length..].ToArray();
+    }
+
+    private static double Timed(Action action)
+    {
+        var clock = Stopwatch.StartNew();
+        action();
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values[values.Count / 2];
+    }
+}
