@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Platform.Api;
 
 /// <summary>The <c>Api</c> configuration section.</summary>
-internal sealed class ApiOptions
+internal sealed class ApiOptions : IValidatableObject
 {
     public const string SectionName = "Api";
 
@@ -18,4 +18,21 @@ internal sealed class ApiOptions
     /// <summary>Reported as <c>system_fingerprint</c>: changes when the serving configuration does.</summary>
     [Required]
     public string SystemFingerprint { get; init; } = "fp_platform_1";
+
+    /// <summary>
+    /// The tool-call syntax per model name (<c>hermes</c> or <c>phi4</c>), for models whose chat template does not
+    /// show one unambiguously; it wins over what the template shows.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ToolCallFormats { get; init; } = new Dictionary<string, string>();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (model, format) in ToolCallFormats)
+        {
+            if (Platform.Inference.Constraints.Tools.ToolCallSyntax.Named(format) is null)
+            {
+                yield return new ValidationResult($"Api:ToolCallFormats:{model} must be 'hermes' or 'phi4'; got '{format}'.", [nameof(ToolCallFormats)]);
+            }
+        }
+    }
 }
