@@ -21,12 +21,16 @@ public sealed class ConstraintVocabulary
     public static ConstraintVocabulary From(ITokenizer tokenizer, IReadOnlyList<int> endOfSequenceIds, int vocabularySize)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
+        // The model's logits row decides which ids exist: wider than the tokenizer (padding rows, never text) or
+        // narrower (a test model that keeps a big tokenizer over a small embedding; ids past the row cannot be sampled).
         var bytes = TokenBytes.Read(tokenizer);
-        if (bytes.Length < vocabularySize)
+        System.Array.Resize(ref bytes, vocabularySize);
+        foreach (var id in endOfSequenceIds.Where(id => (uint)id < (uint)bytes.Length))
         {
-            // The model's logits can be wider than the tokenizer's vocabulary (padding rows): those ids are never text.
-            System.Array.Resize(ref bytes, vocabularySize);
+            // An end-of-sequence id ends generation whatever its text (a test model may reuse an ordinary token).
+            bytes[id] = null;
         }
+
 
         return new ConstraintVocabulary(new TokenTrie(bytes), endOfSequenceIds);
     }

@@ -20,7 +20,7 @@ public sealed class LoadedModel(ModelConfig config, ITokenizer tokenizer, ModelC
     public DevicePool Pool { get; } = pool;
 
     /// <summary>Compiled JSON schemas and tool-call grammars over this model's vocabulary (built at first use).</summary>
-    public ConstraintCache Constraints { get; } = new(() => ConstraintVocabulary.From(tokenizer, config.EosTokenIds, tokenizer.VocabularySize));
+    public ConstraintCache Constraints { get; } = new(() => ConstraintVocabulary.From(tokenizer, config.EosTokenIds, config.VocabularySize));
 
     /// <summary>When the folder's genai_config.json was written, read once at load (OpenAI's <c>created</c>).</summary>
     public DateTimeOffset CreatedAt { get; } = File.GetLastWriteTimeUtc(Path.Combine(config.Directory, GenAiConfigReader.FileName));
