@@ -16,7 +16,7 @@ internal static class SchemaCheck
         }
         catch (GrammarException ex)
         {
-            throw ApiException.InvalidRequest($"Invalid schema for '{param}': {ex.Message}", param, ex.Keyword is null ? "invalid_schema" : $"invalid_schema_keyword:{ex.Keyword}");
+            throw ApiException.InvalidRequest($"Invalid schema for '{param}': {ex.Message}", param, "invalid_schema");
         }
     }
 }

@@ -7,6 +7,8 @@ internal sealed class ConstraintCursor(TokenConstraint constraint)
 {
     private GrammarState _state = constraint.Start;
 
+    internal GrammarState State => _state;
+
     /// <summary>The structure is complete and nothing may follow it: generation stops here.</summary>
     public bool Closed => _state.IsComplete && !_state.CanContinue;
 

@@ -61,6 +61,36 @@ public sealed class StructuredOutputPropertyTests(OrtFixture ort, ITestOutputHel
         output.WriteLine($"{name}: {requests.Count} outputs valid, {lengths / requests.Count} characters on average");
     }
 
+    [Theory]
+    [InlineData("tiny-random-gpt2")]
+    [InlineData("tiny-random-llama")]
+    public async Task ConstrainedGreedy_Batched_EqualsAlone(string name)
+    {
+        using var model = Load(name);
+        var schemas = new RandomSchemas(99);
+        var cases = Enumerable.Range(0, 16).Select(i =>
+        {
+            var (schema, strict) = schemas.Next();
+            using var document = JsonDocument.Parse(schema.ToJsonString());
+            var constraint = model.Constraints.ForSchema(document.RootElement.Clone(), strict);
+            IReadOnlyList<int> prompt = [.. Enumerable.Range(1, 1 + i).Select(t => (t * 37) % model.Config.VocabularySize)];
+            var options = new GenerationOptions { MaxTokens = constraint.MinTokens + 24, Temperature = 0f, Constraint = constraint };
+
+            // Every other request runs unconstrained beside the constrained ones, in the same batched steps.
+            return (Prompt: prompt, Options: i % 4 == 3 ? options with { Constraint = null, MaxTokens = 12 } : options);
+        }).ToList();
+
+        var alone = new List<(string Text, FinishReason? Finish)>();
+        foreach (var item in cases)
+        {
+            alone.Add(await Generate(model, item.Prompt, item.Options));
+        }
+
+        var batched = await Task.WhenAll(cases.Select(item => Task.Run(() => Generate(model, item.Prompt, item.Options))));
+
+        Assert.Equal(alone, batched);
+    }
+
     private static JsonDocument ParseOrFail(string text, int request)
     {
         try
