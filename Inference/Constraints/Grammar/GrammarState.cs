@@ -11,6 +11,14 @@ internal sealed class GrammarState : IEquatable<GrammarState>
     private readonly Frame[] _stacks;
     private readonly int _hash;
 
+    private GrammarState(Frame[] stacks, bool complete, int minRemaining)
+    {
+        _stacks = stacks;
+        IsComplete = complete;
+        _hash = Frame.StackHash(stacks[0]) * 31;
+        MinRemaining = minRemaining;
+    }
+
     private GrammarState(Frame[] stacks, bool complete)
     {
         _stacks = stacks;
@@ -51,6 +59,22 @@ internal sealed class GrammarState : IEquatable<GrammarState>
 
     public GrammarState? Feed(byte value)
     {
+        // Most bytes of a masked vocabulary fall inside a string: one stack, the lexer moves, nothing else changes.
+        if (_stacks.Length == 1 && !IsComplete && _stacks[0] is { Node: StringNode } top)
+        {
+            var position = StringLexer.Step(top.Position, value);
+            if (position < 0)
+            {
+                return null;
+            }
+
+            if (position != StringLexer.Closed)
+            {
+                var remaining = MinRemaining - StringLexer.Remaining(top.Position) + StringLexer.Remaining(position);
+                return new GrammarState([new Frame(top.Node, position, top.Next)], complete: false, remaining);
+            }
+        }
+
         Builder? builder = null;
         foreach (var stack in _stacks)
         {
