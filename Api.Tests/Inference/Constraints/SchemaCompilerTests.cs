@@ -94,6 +94,19 @@ public sealed class SchemaCompilerTests
     }
 
     [Fact]
+    public void ToolCalls_Phi4Parallel_AcceptsAListOfCalls()
+    {
+        var grammar = ToolCallGrammar.Calls(ToolCallSyntax.Phi4, [new ToolGrammarFunction("a", null, false), new ToolGrammarFunction("b", null, false)], parallel: true);
+        var start = GrammarState.Start(grammar);
+
+        Assert.True(start.Feed("<|tool_call|>[{\"name\": \"a\", \"arguments\": {}}, {\"name\": \"b\", \"arguments\": {\"k\":[1,true]}}]<|/tool_call|>"u8) is { IsComplete: true, CanContinue: false });
+        Assert.Null(start.Feed("<|tool_call|>{"u8));
+        Assert.Equal(ToolCallSyntax.Phi4, ToolCallSyntax.Detect(File.ReadAllText(Platform.Api.Tests.Inference.Templates.ChatTemplateVectors.TemplatePath("phi4-mini.jinja"))));
+        Assert.Equal(ToolCallSyntax.Hermes, ToolCallSyntax.Detect(File.ReadAllText(Platform.Api.Tests.Inference.Templates.ChatTemplateVectors.TemplatePath("qwen3.jinja"))));
+        Assert.Null(ToolCallSyntax.Detect(File.ReadAllText(Platform.Api.Tests.Inference.Templates.ChatTemplateVectors.TemplatePath("llama3.jinja"))));
+    }
+
+    [Fact]
     public void ToolCalls_AutoText_CannotContainTheMarkupExceptAsACall()
     {
         var grammar = ToolCallGrammar.TextOrCalls(ToolCallSyntax.Hermes, [new ToolGrammarFunction("f", null, false)], parallel: true);
