@@ -25,11 +25,25 @@ internal sealed class ApiOptions : IValidatableObject
     /// </summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The tool-call syntax per model name (<c>hermes</c> or <c>phi4</c>), for models whose chat template does not
+    /// show one unambiguously; it wins over what the template shows.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ToolCallFormats { get; init; } = new Dictionary<string, string>();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (DrainTimeout < TimeSpan.Zero || DrainTimeout > TimeSpan.FromHours(1))
         {
             yield return new ValidationResult("Api:DrainTimeout must be between 0 and 1 hour (e.g. 00:00:30).", [nameof(DrainTimeout)]);
+        }
+
+        foreach (var (model, format) in ToolCallFormats)
+        {
+            if (Platform.Inference.Constraints.Tools.ToolCallSyntax.Named(format) is null)
+            {
+                yield return new ValidationResult($"Api:ToolCallFormats:{model} must be 'hermes' or 'phi4'; got '{format}'.", [nameof(ToolCallFormats)]);
+            }
         }
     }
 }

@@ -30,7 +30,7 @@ public sealed class ApiFixture : IAsyncLifetime
         Directory.CreateDirectory(ModelsDirectory);
         Directory.CreateSymbolicLink(Path.Combine(ModelsDirectory, Llama), SharedData.Model(Llama));
         Directory.CreateSymbolicLink(Path.Combine(ModelsDirectory, Gpt2), SharedData.Model(Gpt2));
-        SyntheticModelWriter.Write(Path.Combine(ModelsDirectory, Synthetic), SyntheticModelSpec.Tiny(float16: false, seed: 5) with { ContextLength = 512 });
+        SyntheticModelWriter.Write(Path.Combine(ModelsDirectory, Synthetic), SyntheticModelSpec.Tiny(float16: false, seed: 5) with { ContextLength = 2048 });
     }
 
     public string ModelsDirectory { get; }

@@ -23,7 +23,28 @@ internal sealed record ChatCompletionResponse(
 
 internal sealed record ChatChoice(int Index, ChatMessage Message, ChatLogprobs? Logprobs, string FinishReason);
 
-internal sealed record ChatMessage(string Role, string Content, string? Refusal = null);
+internal sealed record ChatMessage(string Role, string? Content, string? Refusal = null)
+{
+    /// <summary>The calls the model made; <c>content</c> is null when it wrote nothing else.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ChatToolCall>? ToolCalls { get; init; }
+}
+
+/// <summary>A tool call: <c>arguments</c> is a string of JSON, as OpenAI sends it.</summary>
+internal sealed record ChatToolCall(string Id, string Type, ChatFunctionCall Function);
+
+internal sealed record ChatFunctionCall(string Name, string Arguments);
+
+/// <summary>A streamed piece of a tool call: the first carries <c>id</c>, <c>type</c> and the name, later ones pieces of <c>arguments</c>.</summary>
+internal sealed record ChatToolCallDelta(
+    int Index,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Id,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Type,
+    ChatFunctionCallDelta Function);
+
+internal sealed record ChatFunctionCallDelta(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Name,
+    string Arguments);
 
 internal sealed record ChatLogprobs(IReadOnlyList<ChatTokenLogprob> Content, IReadOnlyList<ChatTokenLogprob>? Refusal = null);
 
@@ -51,4 +72,5 @@ internal sealed record ChatChunkChoice(int Index, ChatDelta Delta, ChatLogprobs?
 /// <summary>Only the fields a chunk carries are written: the first has the role, the others the content.</summary>
 internal sealed record ChatDelta(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Role = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Content = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Content = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ChatToolCallDelta>? ToolCalls = null);

@@ -24,10 +24,12 @@ internal static class ChatCompletionsEndpoints
         var moderationRequest = ModerationRequest.Read(body);
         var sampling = request.Sampling;
         var model = CompletionRunner.ResolveModel(registry, sampling.Model, context);
-        var promptIds = ChatPrompt.Build(model, request.Messages);
+        var promptIds = ChatPrompt.Build(model, request.Messages, request.TemplateTools);
         var maxTokens = CompletionRunner.MaxTokensFor(model, promptIds.Count, sampling.MaxTokens, "messages");
+        var constraints = ChatConstraints.For(model, request, options.Value);
+        constraints.CheckRoom(maxTokens, !body.Has("max_completion_tokens"));
         var choices = Enumerable.Range(0, sampling.N)
-            .Select(i => new ChoiceRequest(i, promptIds, sampling.ToOptions(maxTokens, i, request.TopLogprobs)))
+            .Select(i => new ChoiceRequest(i, promptIds, sampling.ToOptions(maxTokens, i, request.TopLogprobs) with { Constraint = constraints.Constraint }))
             .ToList();
         CompletionRunner.Validate(model, choices, "messages");
         var reservation = await TokenReservation.ReserveAsync(context, promptIds.Count + ((long)maxTokens * sampling.N));
@@ -42,7 +44,8 @@ internal static class ChatCompletionsEndpoints
             model,
             options.Value.SystemFingerprint,
             promptIds.Count,
-            request.TopLogprobs);
+            request.TopLogprobs,
+            constraints.ToolSyntax);
         var admission = await CompletionRunner.AdmitAsync(context, model, choices, reservation, sampling.Stream);
         var chunks = UsageCapture.Observe(
             context,

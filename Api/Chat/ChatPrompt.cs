@@ -7,7 +7,7 @@ namespace Platform.Api.Chat;
 /// <summary>Messages to prompt tokens: the model's chat template (ChatML when it has none), then the tokenizer.</summary>
 internal static class ChatPrompt
 {
-    public static IReadOnlyList<int> Build(LoadedModel model, IReadOnlyList<IReadOnlyDictionary<string, object?>> messages)
+    public static IReadOnlyList<int> Build(LoadedModel model, IReadOnlyList<IReadOnlyDictionary<string, object?>> messages, IReadOnlyList<object?>? tools = null)
     {
         string rendered;
         try
@@ -18,6 +18,7 @@ internal static class ChatPrompt
                 BosToken = model.ChatTemplate.BosToken,
                 EosToken = model.ChatTemplate.EosToken,
                 AddGenerationPrompt = true,
+                Tools = tools,
             });
         }
         catch (TemplateRaisedException ex)

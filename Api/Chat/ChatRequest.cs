@@ -2,11 +2,18 @@ using System.Text;
 using System.Text.Json;
 using Platform.Api.Errors;
 using Platform.Api.Sampling;
+using Platform.Api.Tools;
 
 namespace Platform.Api.Chat;
 
 /// <summary>A parsed and validated chat completion request.</summary>
-internal sealed record ChatRequest(SamplingRequest Sampling, IReadOnlyList<IReadOnlyDictionary<string, object?>> Messages, int? TopLogprobs)
+internal sealed record ChatRequest(
+    SamplingRequest Sampling,
+    IReadOnlyList<IReadOnlyDictionary<string, object?>> Messages,
+    int? TopLogprobs,
+    ToolRequest? Tools,
+    ResponseFormat Format,
+    IReadOnlyList<object?>? TemplateTools)
 {
     private static readonly HashSet<string> Roles = new(StringComparer.Ordinal) { "system", "developer", "user", "assistant", "tool", "function" };
 
@@ -22,30 +29,28 @@ internal sealed record ChatRequest(SamplingRequest Sampling, IReadOnlyList<IRead
             throw ApiException.InvalidRequest("'logprobs' must be set to true when 'top_logprobs' is used.", "top_logprobs");
         }
 
-        return new ChatRequest(sampling, messages, logprobs ? (int)(top ?? 0) : null);
+        var tools = ToolRequest.Read(request);
+        var format = ResponseFormat.Read(request);
+        return new ChatRequest(sampling, messages, logprobs ? (int)(top ?? 0) : null, tools, format, tools is null ? null : TemplateToolsOf(request));
+    }
+
+    /// <summary><c>tools</c> as the chat template sees them: the request's own objects (legacy functions wrapped as tools).</summary>
+    private static List<object?> TemplateToolsOf(JsonRequest request)
+    {
+        if (request.Get("tools") is { } tools)
+        {
+            return [.. tools.EnumerateArray().Select(t => (object?)t.Clone())];
+        }
+
+        return [.. request.Get("functions")!.Value.EnumerateArray().Select(f => (object?)new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["type"] = "function",
+            ["function"] = f.Clone(),
+        })];
     }
 
     private static void RejectUnsupported(JsonRequest request)
     {
-        if (request.Get("tools") is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0)
-        {
-            throw ApiException.Unsupported("tools", "Tool calling is not supported yet; send the request without 'tools'.");
-        }
-
-        if (request.Get("functions") is { ValueKind: JsonValueKind.Array } functions && functions.GetArrayLength() > 0)
-        {
-            throw ApiException.Unsupported("functions", "Function calling is not supported yet; send the request without 'functions'.");
-        }
-
-        if (request.Get("response_format") is { } format)
-        {
-            var type = format.ValueKind == JsonValueKind.Object && format.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-            if (type != "text")
-            {
-                throw ApiException.Unsupported("response_format", $"Only the 'text' response format is supported; got '{type ?? JsonRequest.Describe(format)}'.");
-            }
-        }
-
         if (request.Has("audio"))
         {
             throw ApiException.Unsupported("audio", "Audio output is not supported.");
@@ -100,8 +105,10 @@ internal sealed record ChatRequest(SamplingRequest Sampling, IReadOnlyList<IRead
         }
 
         var content = message.TryGetProperty("content", out var contentElement) ? contentElement : default;
-        var text = content.ValueKind switch
+        var toolCalls = role == "assistant" ? ToolCallHistory.Read(message, param) : null;
+        object? text = content.ValueKind switch
         {
+            JsonValueKind.Null or JsonValueKind.Undefined when toolCalls is not null => null,
             JsonValueKind.String => content.GetString()!,
             JsonValueKind.Array => ReadParts(content, $"{param}.content"),
             JsonValueKind.Null or JsonValueKind.Undefined when role == "assistant" => string.Empty,
@@ -121,6 +128,16 @@ internal sealed record ChatRequest(SamplingRequest Sampling, IReadOnlyList<IRead
             {
                 result[extra] = value.GetString();
             }
+        }
+
+        if (role == "tool" && !result.ContainsKey("tool_call_id"))
+        {
+            throw ApiException.Missing($"{param}.tool_call_id");
+        }
+
+        if (toolCalls is not null)
+        {
+            result["tool_calls"] = toolCalls;
         }
 
         return result;

@@ -361,11 +361,13 @@ public sealed partial class DeviceWorker
         sequence.Generated++;
         sequence.LastToken = token;
         var options = sequence.Request.Options;
+        var closed = sequence.Sampler.StructureClosed;
         FinishReason? finish =
             !options.IgnoreEos && _eosIds.Contains(token) ? FinishReason.Stop
+            : closed ? FinishReason.Stop
             : sequence.Generated >= options.MaxTokens || sequence.Length >= _config.ContextLength ? FinishReason.Length
             : null;
-        sequence.Emit(new TokenEvent(token, finish, logprobs));
+        sequence.Emit(new TokenEvent(token, finish, logprobs) { ClosesStructure = closed && !_eosIds.Contains(token) });
         return finish is not null;
     }
 

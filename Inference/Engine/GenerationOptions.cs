@@ -1,3 +1,5 @@
+using Platform.Inference.Constraints;
+
 namespace Platform.Inference.Engine;
 
 /// <summary>How to pick tokens and when to stop. Temperature 0 is greedy decoding.</summary>
@@ -32,8 +34,11 @@ public sealed record GenerationOptions
     /// <summary>When set, every token carries its log-probability and this many most likely alternatives (0..20).</summary>
     public int? TopLogprobs { get; init; }
 
+    /// <summary>When set, only tokens that keep the output inside this grammar (a JSON schema, a tool call) are sampled.</summary>
+    public TokenConstraint? Constraint { get; init; }
+
     /// <summary>Whether anything beyond a plain arg-max over the logits row is needed.</summary>
-    internal bool NeedsFullLogits => Temperature != 0f || PresencePenalty != 0f || FrequencyPenalty != 0f || LogitBias.Count > 0 || TopLogprobs is not null;
+    internal bool NeedsFullLogits => Temperature != 0f || PresencePenalty != 0f || FrequencyPenalty != 0f || LogitBias.Count > 0 || TopLogprobs is not null || Constraint is not null;
 
     public void Validate()
     {
@@ -65,6 +70,11 @@ public sealed record GenerationOptions
         if (!(FrequencyPenalty is >= -2f and <= 2f))
         {
             throw new ArgumentOutOfRangeException(nameof(FrequencyPenalty), FrequencyPenalty, "must be in [-2, 2]");
+        }
+
+        if (Constraint is not null && MaxTokens < Constraint.MinTokens)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxTokens), MaxTokens, $"must be at least {Constraint.MinTokens} to finish the constrained structure");
         }
 
         if (TopLogprobs is < 0 or > 20)

@@ -1,3 +1,5 @@
+using Platform.Inference.Constraints;
+
 namespace Platform.Inference.Engine;
 
 /// <summary>
@@ -14,12 +16,18 @@ internal sealed class Sampler
     private int[] _order = [];
     private float[] _probabilities = [];
     private float[] _logits = [];
+    private readonly ConstraintCursor? _constraint;
+    private int _steps;
 
     public Sampler(GenerationOptions options, long seed)
     {
         _options = options;
         _random = new Random(unchecked((int)(seed ^ (seed >> 32))));
+        _constraint = options.Constraint?.CreateCursor();
     }
+
+    /// <summary>The constrained structure is complete and nothing may follow: the generation stops with this token.</summary>
+    public bool StructureClosed => _constraint?.Closed ?? false;
 
     /// <summary>The index of the largest logit; among equal maxima the lowest index.</summary>
     public static int ArgMax(ReadOnlySpan<float> logits) => LogitsMath.ArgMax(logits);
@@ -46,6 +54,9 @@ internal sealed class Sampler
 
     private int Pick(float[] logits, out TokenLogprobs? logprobs)
     {
+        // The mask comes first, so temperature, top-p, seeds and log-probabilities all work on the allowed tokens.
+        _constraint?.Apply(logits, _options.MaxTokens - _steps - 1);
+        _steps++;
         var logNormaliser = _options.TopLogprobs is null ? 0f : LogitsMath.LogSumExp(logits);
         var top = _options.TopLogprobs is { } count && count > 0 ? LogitsMath.TopK(logits, count, logNormaliser) : [];
         var raw = logits;
@@ -63,6 +74,7 @@ internal sealed class Sampler
         }
 
         logprobs = _options.TopLogprobs is null ? null : new TokenLogprobs(raw[token] - logNormaliser, top);
+        _constraint?.Advance(token);
         return token;
     }
 

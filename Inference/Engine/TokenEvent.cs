@@ -15,11 +15,15 @@ public enum FinishReason
 
 /// <summary>
 /// One generated token. The last event of a generation carries its <see cref="FinishReason"/>; when that is
-/// <see cref="FinishReason.Stop"/> the token is the end-of-sequence token itself, which is not text.
+/// <see cref="FinishReason.Stop"/> the token is the end-of-sequence token itself, which is not text, unless it
+/// <see cref="ClosesStructure"/>.
 /// </summary>
 public readonly record struct TokenEvent(int TokenId, FinishReason? FinishReason, TokenLogprobs? Logprobs = null)
 {
-    public bool IsEndOfSequence => FinishReason == Engine.FinishReason.Stop;
+    /// <summary>A text token that completed a constrained structure: it finishes the generation but is not end-of-sequence.</summary>
+    public bool ClosesStructure { get; init; }
+
+    public bool IsEndOfSequence => FinishReason == Engine.FinishReason.Stop && !ClosesStructure;
 }
 
 /// <summary>A token id with its log-probability under the model.</summary>

@@ -1,3 +1,4 @@
+using Platform.Inference.Constraints;
 using Platform.Inference.Engine;
 using Platform.Inference.Templates;
 using Platform.Inference.Tokenization;
@@ -17,6 +18,9 @@ public sealed class LoadedModel(ModelConfig config, ITokenizer tokenizer, ModelC
     public ModelChatTemplate ChatTemplate { get; } = chatTemplate;
 
     public DevicePool Pool { get; } = pool;
+
+    /// <summary>Compiled JSON schemas and tool-call grammars over this model's vocabulary (built at first use).</summary>
+    public ConstraintCache Constraints { get; } = new(() => ConstraintVocabulary.From(tokenizer, config.EosTokenIds, config.VocabularySize));
 
     /// <summary>When the folder's genai_config.json was written, read once at load (OpenAI's <c>created</c>).</summary>
     public DateTimeOffset CreatedAt { get; } = File.GetLastWriteTimeUtc(Path.Combine(config.Directory, GenAiConfigReader.FileName));

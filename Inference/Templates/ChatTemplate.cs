@@ -24,6 +24,9 @@ public sealed class ChatTemplate
         _body = body;
     }
 
+    /// <summary>The template's text, as the model ships it.</summary>
+    public string Source => _source;
+
     /// <summary>The template for models that ship none: standard ChatML.</summary>
     public static ChatTemplate ChatMl { get; } = Parse(ChatMlSource);
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Platform.Inference.Synthetic;
+using Platform.Inference.Synthetic.Tokenizer;
 
 namespace Platform.Api.Tests.Inference.Synthetic;
 
@@ -58,7 +59,7 @@ public sealed class SyntheticFolderJsonTests : IDisposable
     }
 
     [Fact]
-    public void TokenizerConfig_HasChatMlTemplateEosImEndAndNoBos()
+    public void TokenizerConfig_HasQwen25TemplateEosImEndAndNoBos()
     {
         using var json = Read("tokenizer_config.json");
         var root = json.RootElement;
@@ -66,9 +67,7 @@ public sealed class SyntheticFolderJsonTests : IDisposable
         Assert.False(root.GetProperty("add_bos_token").GetBoolean());
         Assert.Equal("<|endoftext|>", root.GetProperty("bos_token").GetString());
         Assert.Equal("<|im_end|>", root.GetProperty("eos_token").GetString());
-        Assert.Equal(
-            "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}",
-            root.GetProperty("chat_template").GetString());
+        Assert.Equal(Qwen25ChatTemplate.Source, root.GetProperty("chat_template").GetString());
         Assert.Equal("<|im_end|>", root.GetProperty("added_tokens_decoder").GetProperty($"{Spec.VocabSize - 1}").GetProperty("content").GetString());
     }
 

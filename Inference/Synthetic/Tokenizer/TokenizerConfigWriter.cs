@@ -1,13 +1,9 @@
 namespace Platform.Inference.Synthetic.Tokenizer;
 
-/// <summary>Writes tokenizer_config.json: special tokens, no BOS added, and the ChatML chat template.</summary>
+/// <summary>Writes tokenizer_config.json: special tokens, no BOS added, and Qwen2.5's ChatML chat template (with tools).</summary>
 internal static class TokenizerConfigWriter
 {
     public const string FileName = "tokenizer_config.json";
-
-    public const string ChatMlTemplate =
-        "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}" +
-        "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
 
     public static void Write(string directory, SyntheticVocabulary vocabulary, int contextLength)
     {
@@ -35,7 +31,7 @@ internal static class TokenizerConfigWriter
         json.WriteStringValue(SyntheticVocabulary.ImEnd);
         json.WriteEndArray();
         json.WriteString("bos_token", SyntheticVocabulary.EndOfText);
-        json.WriteString("chat_template", ChatMlTemplate);
+        json.WriteString("chat_template", Qwen25ChatTemplate.Source);
         json.WriteBoolean("clean_up_tokenization_spaces", false);
         json.WriteString("eos_token", SyntheticVocabulary.ImEnd);
         json.WriteNumber("model_max_length", contextLength);
