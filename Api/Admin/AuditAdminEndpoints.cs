@@ -6,7 +6,10 @@ using Platform.Billing.Audit;
 
 namespace Platform.Api.Admin;
 
-/// <summary><c>GET /admin/audit</c>: every admin change in the order it was made, optionally of one entity type or entity.</summary>
+/// <summary>
+/// <c>GET /admin/audit</c>: admin changes in the order they were made, optionally of one entity type or entity; an
+/// <c>admin</c> key sees only the changes to its own organization, its projects and their keys.
+/// </summary>
 internal static class AuditAdminEndpoints
 {
     public static IEndpointRouteBuilder MapAuditAdmin(this IEndpointRouteBuilder routes)
@@ -27,7 +30,7 @@ internal static class AuditAdminEndpoints
                 : throw ApiException.InvalidValue("entity_id", "needs an entity_type (organization, project, tier, api_key or model_price).");
         }
 
-        var page = await audit.ListAsync(AdminList.Page(context.Request, AdminIds.Audit), type, entity, context.RequestAborted);
+        var page = await audit.ListAsync(AdminList.Page(context.Request, AdminIds.Audit), type, entity, AdminAccess.Of(context).OrganizationScope, context.RequestAborted);
         return TypedResults.Ok(AdminList.From(page, AuditEntryResponse.From, e => e.Id));
     }
 }

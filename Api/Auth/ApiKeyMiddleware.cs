@@ -32,7 +32,7 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyCache cache, 
             throw AuthErrors.IncorrectKey(token);
         }
 
-        if (!identity.Key.HasScope(requirement.Scope))
+        if (!requirement.IsMetBy(identity.Key))
         {
             throw AuthErrors.MissingScope(requirement.Scope);
         }

@@ -56,12 +56,28 @@ public sealed class ProjectAdminTests(ApiFixture api)
         var (project, _, _) = await NewProjectAsync();
 
         var (unknown, unknownBody) = await api.AdminAsync("POST", $"/admin/projects/{project}", """{"tier_id":"tier_999999"}""");
-        var (malformed, malformedBody) = await api.AdminAsync("POST", $"/admin/projects/{project}", """{"tier_id":"gold"}""");
+        var (unnamed, unnamedBody) = await api.AdminAsync("POST", $"/admin/projects/{project}", """{"tier_id":"gold"}""");
+        var (malformed, malformedBody) = await api.AdminAsync("POST", $"/admin/projects/{project}", """{"tier_id":"Gold Tier!"}""");
 
         Assert.Equal(404, unknown);
         ApiCalls.AssertError(unknownBody, "not_found", "tier_id");
+        Assert.Equal(404, unnamed);
+        ApiCalls.AssertError(unnamedBody, "not_found", "tier_id");
         Assert.Equal(400, malformed);
         ApiCalls.AssertError(malformedBody, "invalid_value", "tier_id");
+    }
+
+    [Fact]
+    public async Task Projects_TierByName_SameAsById()
+    {
+        var (project, _, _) = await NewProjectAsync();
+        var tier2 = await TierIdAsync("tier-2");
+
+        var byName = await api.AdminOkAsync("POST", $"/admin/projects/{project}", """{"tier_id":"tier-2"}""");
+        var tier = await api.AdminOkAsync("GET", "/admin/tiers/tier-2");
+
+        Assert.Equal(tier2, byName.Str("tier_id"));
+        Assert.Equal(tier2, tier.Str("id"));
     }
 
     [Fact]
