@@ -78,6 +78,9 @@ public sealed class ApiFixture : IAsyncLifetime
             .UseSetting("ConnectionStrings:Platform", _database.ConnectionString)
             .UseSetting("PLATFORM_ADMIN_KEY", AdminKey)
 
+            // Many tests send bad keys from this one address on purpose; the limit itself is tested in AuthFloodTests.
+            .UseSetting("Auth:FailuresPerMinute", "1000000")
+
             // A free port only: without an address of its own the app adds its default 8080, which a server
             // running on the same machine may hold.
             .UseSetting("urls", "http://127.0.0.1:0"));

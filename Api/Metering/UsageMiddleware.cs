@@ -32,7 +32,10 @@ internal sealed class UsageMiddleware(RequestDelegate next, UsageMeter meter, Ti
         }
         finally
         {
-            await meter.RecordAsync(ToEvent(context, usage));
+            if (!usage.Unmetered)
+            {
+                await meter.RecordAsync(ToEvent(context, usage));
+            }
         }
     }
 
