@@ -11,6 +11,10 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app .
+# Not root: the image's built-in unprivileged user (APP_UID). It owns only what the app writes: the models folder
+# (the built-in model is written there when it is empty) and the metering spool (/spool in compose).
+RUN mkdir -p /models /spool /app/.data && chown -R $APP_UID /models /spool /app/.data
+USER $APP_UID
 ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
     Inference__ModelsDirectory=/models
 VOLUME /models
