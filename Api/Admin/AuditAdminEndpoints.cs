@@ -35,7 +35,7 @@ internal static class AuditAdminEndpoints
     }
 }
 
-/// <summary>One audit row: who (the acting key's id and display form), what, when, and the entity before and after.</summary>
+/// <summary>One audit row: who (the acting key's id and display form), what, when, and the entity before and after (in the API's id and time formats).</summary>
 internal sealed record AuditEntryResponse(
     string Id,
     string? ActorKeyId,
@@ -58,17 +58,6 @@ internal sealed record AuditEntryResponse(
         e.EntityType,
         AdminIds.ForEntityType(e.EntityType) + e.EntityId.ToString(System.Globalization.CultureInfo.InvariantCulture),
         AdminRequest.Unix(e.At),
-        Parse(e.Before),
-        Parse(e.After));
-
-    private static JsonElement? Parse(string? json)
-    {
-        if (json is null)
-        {
-            return null;
-        }
-
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.Clone();
-    }
+        AuditJson.ToApiFormat(e.Before, e.EntityType),
+        AuditJson.ToApiFormat(e.After, e.EntityType));
 }

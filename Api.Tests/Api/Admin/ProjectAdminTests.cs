@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Api.Auth;
 using Platform.Api.Tests.Support;
@@ -25,7 +26,11 @@ public sealed class ProjectAdminTests(ApiFixture api)
         var audit = await api.AdminOkAsync("GET", $"/admin/audit?entity_type=project&entity_id={project}");
         var update = audit.GetProperty("data").EnumerateArray().Last();
         Assert.Equal("update", update.Str("action"));
-        Assert.Equal(tier2[5..], update.GetProperty("after").GetProperty("tier_id").ToString());
+        Assert.Equal(tier2, update.GetProperty("after").Str("tier_id"));
+        Assert.Equal(project, update.GetProperty("after").Str("id"));
+        Assert.StartsWith("org_", update.GetProperty("before").Str("organization_id"), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Number, update.GetProperty("after").GetProperty("updated_at").ValueKind);
+        Assert.Equal(update.GetProperty("created_at").GetInt64(), update.GetProperty("after").GetProperty("updated_at").GetInt64());
     }
 
     [Fact]
