@@ -7,6 +7,7 @@ source "$repo_root/scripts/postgres.sh"
 
 require_dotnet
 install_onnxruntime
+require_chromium
 cd "$repo_root"
 
 if [ ! -d "$repo_root/../shared/reference" ] && [ -z "${PLATFORM_SHARED_DIR:-}" ]; then

@@ -45,3 +45,12 @@ install_onnxruntime() {
   [ -f "$lib" ] || { log "onnxruntime-node did not provide $lib"; exit 1; }
   cp "$repo_root/Inference/package-lock.json" "$stamp"
 }
+
+# The browser tests drive Debian's Chromium through Playwright; Playwright's own browser download is never used.
+require_chromium() {
+  if [ -n "${PLATFORM_TEST_CHROMIUM:-}" ] || [ -x /usr/bin/chromium ]; then
+    return
+  fi
+  log "installing chromium (Debian package) for the browser tests"
+  apt_install chromium
+}
