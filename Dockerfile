@@ -16,6 +16,10 @@ COPY --from=mcr.microsoft.com/dotnet/aspnet:10.0 /usr/share/dotnet /usr/share/do
 RUN ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet
 WORKDIR /app
 COPY --from=build-gpu /app .
+# Not root here either: the same uid as the CPU image's APP_UID (1654), which the Kubernetes manifests run as.
+RUN groupadd --gid 1654 app && useradd --uid 1654 --gid 1654 --no-create-home app \
+    && mkdir -p /models /spool /app/.data && chown -R 1654:1654 /models /spool /app/.data
+USER 1654
 ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
     Inference__ModelsDirectory=/models \
     Inference__ExecutionProvider=cuda
@@ -28,6 +32,10 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app .
+# Not root: the image's built-in unprivileged user (APP_UID). It owns only what the app writes: the models folder
+# (the built-in model is written there when it is empty) and the metering spool (/spool in compose).
+RUN mkdir -p /models /spool /app/.data && chown -R $APP_UID /models /spool /app/.data
+USER $APP_UID
 ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
     Inference__ModelsDirectory=/models
 VOLUME /models

@@ -1,5 +1,6 @@
 using Platform.Api.Admin;
 using Platform.Api.Auth;
+using Platform.Api.Cors;
 using Platform.Api.Chat;
 using Platform.Api.Completions;
 using Platform.Api.Contract;
@@ -42,6 +43,7 @@ public static class ApiApplication
         builder.Services.AddInference(builder.Configuration);
         builder.Services.AddBilling(builder.Configuration);
         builder.Services.AddApiKeyAuth();
+        builder.Services.AddSdkCors();
         builder.Services.AddTierLimits(builder.Configuration);
         builder.Services.AddObservability();
         builder.Services.AddWaitingRoom(builder.Configuration);
@@ -59,6 +61,7 @@ public static class ApiApplication
         app.UseOpenAiStatusPages();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseDrain();
+        app.UseSdkCors();
         app.UseApiKeys();
         app.UseRateLimiter();
         app.UseContractDocs();

@@ -10,7 +10,7 @@ var output = Argument("--out") ?? Path.Combine(Directory.GetCurrentDirectory(), 
 Directory.CreateDirectory(output);
 
 using var runtime = OrtRuntime.Create();
-// --only engine,batching (template, moderation, tokenizer, engine, genai, batching, constraints, limits, metering, http, overload) runs some benchmarks; the default runs all.
+// --only engine,batching (template, moderation, tokenizer, engine, genai, batching, constraints, limits, auth, metering, http, overload) runs some benchmarks; the default runs all.
 // --overload-seconds N sets the overload run's length (default 60).
 var only = Argument("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 bool Runs(string name) => only is null || only.Contains(name, StringComparer.OrdinalIgnoreCase);
@@ -64,6 +64,11 @@ if (Runs("constraints"))
 if (Runs("limits"))
 {
     rows.AddRange(await LimitsBenchmark.RunAsync());
+}
+
+if (Runs("auth"))
+{
+    rows.AddRange(await AuthFloodBenchmark.RunAsync());
 }
 
 if (Runs("metering"))

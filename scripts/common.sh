@@ -24,11 +24,11 @@ require_dotnet() {
   command -v dotnet >/dev/null 2>&1 || { log "the .NET SDK (dotnet) is required: https://learn.microsoft.com/dotnet/core/install/linux-debian"; exit 1; }
 }
 
-# The console's browser tests drive Debian's Chromium through Playwright; Playwright's own browser download is never used.
+# The browser tests drive Debian's Chromium through Playwright; Playwright's own browser download is never used.
 require_chromium() {
   if [ -n "${PLATFORM_TEST_CHROMIUM:-}" ] || [ -x /usr/bin/chromium ]; then
     return
   fi
-  log "installing chromium (Debian package) for the console's browser tests"
+  log "installing chromium (Debian package) for the browser tests"
   apt_install chromium
 }

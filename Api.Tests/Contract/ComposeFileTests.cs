@@ -30,6 +30,29 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
+    public void Compose_DatabasePassword_RequiredFromTheEnvironmentWithoutDefault()
+    {
+        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), "compose.yaml"));
+        var uses = System.Text.RegularExpressions.Regex.Matches(text, @"\$\{PLATFORM_POSTGRES_PASSWORD([^}]*)\}");
+
+        Assert.Equal(3, uses.Count);
+        Assert.All(uses, u => Assert.StartsWith(":?", u.Groups[1].Value, StringComparison.Ordinal));
+        Assert.Equal("${PLATFORM_POSTGRES_PASSWORD:?set PLATFORM_POSTGRES_PASSWORD to a password for the platform database}", Environment(Service("postgres"))["POSTGRES_PASSWORD"]);
+    }
+
+    [Fact]
+    public void Dockerfile_RunsAsNonRootUser()
+    {
+        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "Dockerfile"));
+        var finalStage = lines.Skip(Array.FindLastIndex(lines, l => l.StartsWith("FROM ", StringComparison.Ordinal))).ToList();
+        var user = finalStage.Last(l => l.StartsWith("USER ", StringComparison.Ordinal))[5..].Trim();
+
+        Assert.NotEqual("root", user);
+        Assert.NotEqual("0", user);
+        Assert.True(finalStage.FindIndex(l => l.StartsWith("USER ", StringComparison.Ordinal)) < finalStage.FindIndex(l => l.StartsWith("ENTRYPOINT", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Compose_GpuProfile_ReservesNvidiaDevicesAndAsksForCuda()
     {
         var gpu = Service("api-gpu");

@@ -21,6 +21,9 @@ public sealed class ApiFixture : IAsyncLifetime
     public const string Gpt2 = "tiny-random-gpt2";
     public const string Synthetic = "tiny-synthetic";
 
+    /// <summary>The one browser origin the fixture's app allows (<c>Api:Cors:AllowedOrigins</c>).</summary>
+    public const string CorsOrigin = "http://localhost:5173";
+
     private WebApplicationFactory<Program>? _factory;
     private TestDatabase? _database;
 
@@ -77,6 +80,10 @@ public sealed class ApiFixture : IAsyncLifetime
             .UseSetting("Api:MaxRequestBodyBytes", "65536")
             .UseSetting("ConnectionStrings:Platform", _database.ConnectionString)
             .UseSetting("PLATFORM_ADMIN_KEY", AdminKey)
+
+            // Many tests send bad keys from this one address on purpose; the limit itself is tested in AuthFloodTests.
+            .UseSetting("Auth:FailuresPerMinute", "1000000")
+            .UseSetting("Api:Cors:AllowedOrigins:0", CorsOrigin)
 
             // A free port only: without an address of its own the app adds its default 8080, which a server
             // running on the same machine may hold.

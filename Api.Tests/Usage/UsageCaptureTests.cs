@@ -22,7 +22,7 @@ public sealed class UsageCaptureTests(ApiFixture api)
         using var response = await client.SendAsync(request);
 
         Assert.Equal(401, (int)response.StatusCode);
-        await UsageEventsTable.WaitForCountAsync(Data, 1, TimeSpan.FromSeconds(10), $"request_id = '{id}' AND status_code = 401 AND organization_id IS NULL AND api_key_id IS NULL AND endpoint = '/v1/models'");
+        await UsageEventsTable.WaitForCountAsync(Data, 1, TimeSpan.FromSeconds(10), $"client_request_id = '{id}' AND status_code = 401 AND organization_id IS NULL AND api_key_id IS NULL AND endpoint = '/v1/models'");
     }
 
     [Fact]
@@ -35,10 +35,13 @@ public sealed class UsageCaptureTests(ApiFixture api)
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("v1/models", UriKind.Relative));
             request.Headers.Add("X-Client-Request-Id", id);
             using var response = await client.SendAsync(request);
-            Assert.Equal(id, response.Headers.GetValues("x-request-id").Single());
+            Assert.Equal(id, response.Headers.GetValues("x-client-request-id").Single());
+            Assert.StartsWith("req_", response.Headers.GetValues("x-request-id").Single(), StringComparison.Ordinal);
         }
 
-        await UsageEventsTable.WaitForCountAsync(Data, 2, TimeSpan.FromSeconds(10), $"request_id = '{id}' AND status_code = 200");
+        // Two events, each with its own server-made request id; the client's id is kept in its own column.
+        await UsageEventsTable.WaitForCountAsync(Data, 2, TimeSpan.FromSeconds(10), $"client_request_id = '{id}' AND status_code = 200");
+        await UsageEventsTable.WaitForCountAsync(Data, 0, TimeSpan.FromSeconds(10), $"request_id = '{id}'");
     }
 
     [Fact]
@@ -49,7 +52,7 @@ public sealed class UsageCaptureTests(ApiFixture api)
         Assert.Equal(200, status);
         var usage = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("usage");
 
-        var where = $"request_id = '{id}'";
+        var where = $"client_request_id = '{id}'";
         await UsageEventsTable.WaitForCountAsync(Data, 1, TimeSpan.FromSeconds(10), where);
         await using var command = Data.CreateCommand(
             $"SELECT model, endpoint, prompt_tokens, completion_tokens, time_to_first_token_us, duration_us, finish_reason, streamed, cancelled, project_id FROM usage_events WHERE {where}");
@@ -88,8 +91,8 @@ public sealed class UsageCaptureTests(ApiFixture api)
             }
         }
 
-        await UsageEventsTable.WaitForCountAsync(Data, 1, TimeSpan.FromSeconds(20), $"request_id = '{id}'");
-        await using var command = Data.CreateCommand($"SELECT cancelled, streamed, completion_tokens, status_code FROM usage_events WHERE request_id = '{id}'");
+        await UsageEventsTable.WaitForCountAsync(Data, 1, TimeSpan.FromSeconds(20), $"client_request_id = '{id}'");
+        await using var command = Data.CreateCommand($"SELECT cancelled, streamed, completion_tokens, status_code FROM usage_events WHERE client_request_id = '{id}'");
         await using var row = await command.ExecuteReaderAsync();
         Assert.True(await row.ReadAsync());
         var recorded = $"cancelled {row.GetBoolean(0)}, streamed {row.GetBoolean(1)}, completion_tokens {row.GetInt32(2)}, status {row.GetInt16(3)}";
@@ -104,8 +107,8 @@ public sealed class UsageCaptureTests(ApiFixture api)
         Assert.Equal(404, (await SendAsync(missing, """{"model":"no-such-model","prompt":"x"}""")).Status);
         Assert.Equal(400, (await SendAsync(bad, "{not json")).Status);
 
-        await UsageEventsTable.WaitForCountAsync(Data, 1, TimeSpan.FromSeconds(10), $"request_id = '{missing}' AND status_code = 404 AND model = 'no-such-model' AND completion_tokens = 0");
-        await UsageEventsTable.WaitForCountAsync(Data, 1, TimeSpan.FromSeconds(10), $"request_id = '{bad}' AND status_code = 400 AND model IS NULL");
+        await UsageEventsTable.WaitForCountAsync(Data, 1, TimeSpan.FromSeconds(10), $"client_request_id = '{missing}' AND status_code = 404 AND model = 'no-such-model' AND completion_tokens = 0");
+        await UsageEventsTable.WaitForCountAsync(Data, 1, TimeSpan.FromSeconds(10), $"client_request_id = '{bad}' AND status_code = 400 AND model IS NULL");
     }
 
     [Fact]
@@ -117,8 +120,8 @@ public sealed class UsageCaptureTests(ApiFixture api)
         Assert.Equal(400, (await SendAsync(flagged, $$"""{"model":"{{ApiFixture.Synthetic}}","prompt":"I will k1ll you","max_tokens":2}""")).Status);
         Assert.Equal(200, (await SendAsync(clean, $$"""{"model":"{{ApiFixture.Synthetic}}","prompt":"What a lovely garden","max_tokens":2}""")).Status);
 
-        await UsageEventsTable.WaitForCountAsync(Data, 1, TimeSpan.FromSeconds(10), $"request_id = '{flagged}' AND status_code = 400 AND moderation_flagged");
-        await UsageEventsTable.WaitForCountAsync(Data, 1, TimeSpan.FromSeconds(10), $"request_id = '{clean}' AND status_code = 200 AND NOT moderation_flagged");
+        await UsageEventsTable.WaitForCountAsync(Data, 1, TimeSpan.FromSeconds(10), $"client_request_id = '{flagged}' AND status_code = 400 AND moderation_flagged");
+        await UsageEventsTable.WaitForCountAsync(Data, 1, TimeSpan.FromSeconds(10), $"client_request_id = '{clean}' AND status_code = 200 AND NOT moderation_flagged");
     }
 
     [Fact]

@@ -196,6 +196,8 @@ public sealed class UsageReconciliationTests(ApiFixture api) : IClassFixture<Api
         var outputs = lines.Where(l => l.Str("line_item") == $"{ApiFixture.Llama}, output").ToList();
         Assert.Equal(raw.Where(e => e.Model == ApiFixture.Llama).Sum(e => e.Completion), outputs.Sum(l => l.GetProperty("quantity").GetInt64()));
         Assert.All(lines, l => Assert.StartsWith("proj_", l.Str("project_id"), StringComparison.Ordinal));
+        Assert.All(lines, l => Assert.DoesNotContain("(no model)", l.Str("line_item"), StringComparison.Ordinal));
+        Assert.All(lines, l => Assert.Matches(@"^\d+\.\d{6}$", l.GetProperty("amount").GetProperty("value").GetRawText()));
     }
 
     private static DateTimeOffset Hour(DateTimeOffset at) => new(at.Year, at.Month, at.Day, at.Hour, 0, 0, TimeSpan.Zero);

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Api.Auth;
+using Platform.Billing.Accounts;
 using Platform.Billing.Keys;
 
 namespace Platform.Api.Admin;
@@ -24,43 +25,50 @@ internal static class ApiKeyAdminEndpoints
         return routes;
     }
 
-    internal static async Task<Ok<AdminList<ApiKeyResponse>>> ListAsync(HttpContext context, string project_id, ApiKeyRepository keys, TimeProvider time)
+    internal static async Task<Ok<AdminList<ApiKeyResponse>>> ListAsync(HttpContext context, string project_id, ApiKeyRepository keys, ProjectRepository projects, TimeProvider time)
     {
         var project = AdminIds.FromPath(AdminIds.Project, project_id, "project");
+        await AdminAccess.Of(context).ProjectAsync(projects, project, context.RequestAborted);
         var page = await keys.ListAsync(project, AdminList.Page(context.Request, AdminIds.ApiKey), context.RequestAborted);
         var now = time.GetUtcNow();
         return TypedResults.Ok(AdminList.From(page, k => ApiKeyResponse.From(k, now), k => k.Id));
     }
 
-    internal static async Task<Created<ApiKeyResponse>> CreateAsync(HttpContext context, string project_id, ApiKeyRepository keys, TimeProvider time)
+    internal static async Task<Created<ApiKeyResponse>> CreateAsync(HttpContext context, string project_id, ApiKeyRepository keys, ProjectRepository projects, TimeProvider time)
     {
         var project = AdminIds.FromPath(AdminIds.Project, project_id, "project");
+        var access = AdminAccess.Of(context);
+        await access.ProjectAsync(projects, project, context.RequestAborted);
         var body = await AdminRequest.ReadAsync(context);
-        var key = new NewApiKey(
-            project,
-            body.RequiredString("name"),
-            body.OptionalStrings("scopes") ?? [ApiKeyScopes.Inference],
-            body.OptionalUnixTime("expires_at"));
+        var scopes = body.OptionalStrings("scopes") ?? [ApiKeyScopes.Inference];
+        if (scopes.Contains(ApiKeyScopes.Owner))
+        {
+            access.RequireOwner("making an owner key");
+        }
+
+        var key = new NewApiKey(project, body.RequiredString("name"), scopes, body.OptionalUnixTime("expires_at"));
         var created = await keys.CreateAsync(key, AdminRequest.Actor(context), context.RequestAborted);
         var response = ApiKeyResponse.From(created.Key, time.GetUtcNow()) with { Value = created.Secret };
         return TypedResults.Created($"/admin/api_keys/{response.Id}", response);
     }
 
-    internal static async Task<Ok<ApiKeyResponse>> GetAsync(HttpContext context, string key_id, ApiKeyRepository keys, TimeProvider time) =>
-        TypedResults.Ok(ApiKeyResponse.From(await keys.GetAsync(Id(key_id), context.RequestAborted), time.GetUtcNow()));
+    internal static async Task<Ok<ApiKeyResponse>> GetAsync(HttpContext context, string key_id, ApiKeyRepository keys, ProjectRepository projects, TimeProvider time) =>
+        TypedResults.Ok(ApiKeyResponse.From(await AdminAccess.Of(context).ApiKeyAsync(keys, projects, Id(key_id), context.RequestAborted), time.GetUtcNow()));
 
     /// <summary>Revokes at once (grace or not); this replica stops accepting the key before the response is sent.</summary>
-    internal static async Task<Ok<ApiKeyResponse>> RevokeAsync(HttpContext context, string key_id, ApiKeyRepository keys, ApiKeyCache cache, TimeProvider time)
+    internal static async Task<Ok<ApiKeyResponse>> RevokeAsync(HttpContext context, string key_id, ApiKeyRepository keys, ProjectRepository projects, ApiKeyCache cache, TimeProvider time)
     {
+        await ManagedKeyAsync(context, keys, projects, Id(key_id), "revoking an owner key");
         var revoked = await keys.RevokeAsync(Id(key_id), AdminRequest.Actor(context), context.RequestAborted);
         cache.Invalidate(revoked.Id);
         return TypedResults.Ok(ApiKeyResponse.From(revoked, time.GetUtcNow()));
     }
 
     /// <summary>A new secret for the key; the old one keeps working for <c>grace_seconds</c> (default one hour, 0: stops at once).</summary>
-    internal static async Task<Ok<ApiKeyRotationResponse>> RotateAsync(HttpContext context, string key_id, ApiKeyRepository keys, ApiKeyCache cache, TimeProvider time)
+    internal static async Task<Ok<ApiKeyRotationResponse>> RotateAsync(HttpContext context, string key_id, ApiKeyRepository keys, ProjectRepository projects, ApiKeyCache cache, TimeProvider time)
     {
         var id = Id(key_id);
+        await ManagedKeyAsync(context, keys, projects, id, "rotating an owner key");
         var grace = context.Request.ContentLength is > 0 || context.Request.ContentType is not null
             ? (await AdminRequest.ReadAsync(context)).OptionalInteger("grace_seconds", 0, (long)ApiKeyRepository.MaxGrace.TotalSeconds)
             : null;
@@ -72,6 +80,17 @@ internal static class ApiKeyAdminEndpoints
     }
 
     private static long Id(string text) => AdminIds.FromPath(AdminIds.ApiKey, text, "API key");
+
+    /// <summary>A key this admin may change: of its organization, and not the operator's (an admin could otherwise lock the owner out).</summary>
+    private static async Task ManagedKeyAsync(HttpContext context, ApiKeyRepository keys, ProjectRepository projects, long id, string action)
+    {
+        var access = AdminAccess.Of(context);
+        var key = await access.ApiKeyAsync(keys, projects, id, context.RequestAborted);
+        if (key.HasScope(ApiKeyScopes.Owner))
+        {
+            access.RequireOwner(action);
+        }
+    }
 }
 
 /// <summary>

@@ -6,7 +6,10 @@ using Platform.Billing.Audit;
 
 namespace Platform.Api.Admin;
 
-/// <summary><c>GET /admin/audit</c>: every admin change in the order it was made, optionally of one entity type or entity.</summary>
+/// <summary>
+/// <c>GET /admin/audit</c>: admin changes in the order they were made, optionally of one entity type or entity; an
+/// <c>admin</c> key sees only the changes to its own organization, its projects and their keys.
+/// </summary>
 internal static class AuditAdminEndpoints
 {
     public static IEndpointRouteBuilder MapAuditAdmin(this IEndpointRouteBuilder routes)
@@ -27,12 +30,12 @@ internal static class AuditAdminEndpoints
                 : throw ApiException.InvalidValue("entity_id", "needs an entity_type (organization, project, tier, api_key or model_price).");
         }
 
-        var page = await audit.ListAsync(AdminList.Page(context.Request, AdminIds.Audit), type, entity, context.RequestAborted);
+        var page = await audit.ListAsync(AdminList.Page(context.Request, AdminIds.Audit), type, entity, AdminAccess.Of(context).OrganizationScope, context.RequestAborted);
         return TypedResults.Ok(AdminList.From(page, AuditEntryResponse.From, e => e.Id));
     }
 }
 
-/// <summary>One audit row: who (the acting key's id and display form), what, when, and the entity before and after.</summary>
+/// <summary>One audit row: who (the acting key's id and display form), what, when, and the entity before and after (in the API's id and time formats).</summary>
 internal sealed record AuditEntryResponse(
     string Id,
     string? ActorKeyId,
@@ -55,17 +58,6 @@ internal sealed record AuditEntryResponse(
         e.EntityType,
         AdminIds.ForEntityType(e.EntityType) + e.EntityId.ToString(System.Globalization.CultureInfo.InvariantCulture),
         AdminRequest.Unix(e.At),
-        Parse(e.Before),
-        Parse(e.After));
-
-    private static JsonElement? Parse(string? json)
-    {
-        if (json is null)
-        {
-            return null;
-        }
-
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.Clone();
-    }
+        AuditJson.ToApiFormat(e.Before, e.EntityType),
+        AuditJson.ToApiFormat(e.After, e.EntityType));
 }

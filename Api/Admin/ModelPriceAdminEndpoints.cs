@@ -29,6 +29,7 @@ internal static class ModelPriceAdminEndpoints
 
     internal static async Task<Created<ModelPriceResponse>> CreateAsync(HttpContext context, ModelPriceRepository prices, TimeProvider time)
     {
+        AdminAccess.Of(context).RequireOwner("setting a model price");
         var body = await AdminRequest.ReadAsync(context);
         var price = new ModelPriceDefinition(
             body.RequiredString("model"),
@@ -46,6 +47,7 @@ internal static class ModelPriceAdminEndpoints
     /// <summary>Corrects a scheduled price; the fields not named stay as they are.</summary>
     internal static async Task<Ok<ModelPriceResponse>> UpdateAsync(HttpContext context, string price_id, ModelPriceRepository prices)
     {
+        AdminAccess.Of(context).RequireOwner("changing a model price");
         var id = Id(price_id);
         var body = await AdminRequest.ReadAsync(context);
         var old = await prices.GetAsync(id, context.RequestAborted);

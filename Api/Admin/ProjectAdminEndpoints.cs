@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Api.Auth;
 using Platform.Billing.Accounts;
+using Platform.Billing.Tiers;
 
 namespace Platform.Api.Admin;
 
@@ -20,29 +21,37 @@ internal static class ProjectAdminEndpoints
     internal static async Task<Ok<AdminList<ProjectResponse>>> ListAsync(HttpContext context, string organization_id, ProjectRepository projects)
     {
         var organization = AdminIds.FromPath(AdminIds.Organization, organization_id, "organization");
+        AdminAccess.Of(context).RequireOrganization(organization, "organization", organization);
         var page = await projects.ListAsync(organization, AdminList.Page(context.Request, AdminIds.Project), context.RequestAborted);
         return TypedResults.Ok(AdminList.From(page, ProjectResponse.From, p => p.Id));
     }
 
-    internal static async Task<Created<ProjectResponse>> CreateAsync(HttpContext context, string organization_id, ProjectRepository projects)
+    /// <summary>A new project on <c>tier_id</c> (an owner's choice), or else on the platform's entry tier.</summary>
+    internal static async Task<Created<ProjectResponse>> CreateAsync(HttpContext context, string organization_id, ProjectRepository projects, TierRepository tiers)
     {
         var organization = AdminIds.FromPath(AdminIds.Organization, organization_id, "organization");
+        var access = AdminAccess.Of(context);
+        access.RequireOrganization(organization, "organization", organization);
         var body = await AdminRequest.ReadAsync(context);
         var name = body.RequiredString("name");
-        var tier = AdminIds.FromField(AdminIds.Tier, body.RequiredString("tier_id"), "tier_id");
+        var tier = body.OptionalString("tier_id") is { } text
+            ? await TierOfAsync(access, tiers, text, context.RequestAborted)
+            : (await tiers.EntryTierAsync(context.RequestAborted)).Id;
         var created = ProjectResponse.From(await projects.CreateAsync(organization, name, tier, AdminRequest.Actor(context), context.RequestAborted));
         return TypedResults.Created($"/admin/projects/{created.Id}", created);
     }
 
     internal static async Task<Ok<ProjectResponse>> GetAsync(HttpContext context, string project_id, ProjectRepository projects) =>
-        TypedResults.Ok(ProjectResponse.From(await projects.GetAsync(Id(project_id), context.RequestAborted)));
+        TypedResults.Ok(ProjectResponse.From(await AdminAccess.Of(context).ProjectAsync(projects, Id(project_id), context.RequestAborted)));
 
     /// <summary>Renames the project and/or moves it to <c>tier_id</c>; its keys get the new limits at once on this replica.</summary>
-    internal static async Task<Ok<ProjectResponse>> UpdateAsync(HttpContext context, string project_id, ProjectRepository projects, ApiKeyCache cache)
+    internal static async Task<Ok<ProjectResponse>> UpdateAsync(HttpContext context, string project_id, ProjectRepository projects, TierRepository tiers, ApiKeyCache cache)
     {
         var id = Id(project_id);
+        var access = AdminAccess.Of(context);
+        await access.ProjectAsync(projects, id, context.RequestAborted);
         var body = await AdminRequest.ReadAsync(context);
-        var tier = body.OptionalString("tier_id") is { } text ? AdminIds.FromField(AdminIds.Tier, text, "tier_id") : (long?)null;
+        var tier = body.OptionalString("tier_id") is { } text ? await TierOfAsync(access, tiers, text, context.RequestAborted) : (long?)null;
         var updated = await projects.UpdateAsync(id, new ProjectChanges(body.OptionalString("name"), tier), AdminRequest.Actor(context), context.RequestAborted);
         if (tier is not null)
         {
@@ -53,6 +62,13 @@ internal static class ProjectAdminEndpoints
     }
 
     private static long Id(string text) => AdminIds.FromPath(AdminIds.Project, text, "project");
+
+    /// <summary>Choosing a project's tier is the operator's: it sets what the project may spend.</summary>
+    private static async Task<long> TierOfAsync(AdminAccess access, TierRepository tiers, string text, CancellationToken cancellationToken)
+    {
+        access.RequireOwner("assigning a project's tier");
+        return await TierIds.ResolveAsync(tiers, text, "tier_id", cancellationToken);
+    }
 }
 
 /// <summary>OpenAI's <c>organization.project</c>, with the organization and tier it belongs to.</summary>

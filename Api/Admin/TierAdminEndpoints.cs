@@ -24,6 +24,7 @@ internal static class TierAdminEndpoints
 
     internal static async Task<Created<TierResponse>> CreateAsync(HttpContext context, TierRepository tiers)
     {
+        AdminAccess.Of(context).RequireOwner("defining a tier");
         var body = await AdminRequest.ReadAsync(context);
         var limits = new TierLimits(
             (int)body.RequiredInteger("requests_per_minute", int.MinValue, int.MaxValue),
@@ -39,12 +40,13 @@ internal static class TierAdminEndpoints
     }
 
     internal static async Task<Ok<TierResponse>> GetAsync(HttpContext context, string tier_id, TierRepository tiers) =>
-        TypedResults.Ok(TierResponse.From(await tiers.GetAsync(Id(tier_id), context.RequestAborted)));
+        TypedResults.Ok(TierResponse.From(await tiers.GetAsync(await IdAsync(tiers, tier_id, context.RequestAborted), context.RequestAborted)));
 
     /// <summary>Changes the named fields; projects on the tier get the new limits (at once on this replica, within the cache TTL elsewhere).</summary>
     internal static async Task<Ok<TierResponse>> UpdateAsync(HttpContext context, string tier_id, TierRepository tiers, ApiKeyCache cache)
     {
-        var id = Id(tier_id);
+        AdminAccess.Of(context).RequireOwner("editing a tier");
+        var id = await IdAsync(tiers, tier_id, context.RequestAborted);
         var body = await AdminRequest.ReadAsync(context);
         var tier = await tiers.GetAsync(id, context.RequestAborted);
         var old = tier.Limits;
@@ -69,7 +71,18 @@ internal static class TierAdminEndpoints
         var text => throw ApiException.InvalidValue("moderation_mode", $"must be 'off', 'flag' or 'block'; got '{text}'."),
     };
 
-    private static long Id(string text) => AdminIds.FromPath(AdminIds.Tier, text, "tier");
+    /// <summary>A tier in the path, by id or by name; one that cannot exist is not found.</summary>
+    private static async Task<long> IdAsync(TierRepository tiers, string text, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TierIds.ResolveAsync(tiers, text, "tier_id", cancellationToken);
+        }
+        catch (ApiException e) when (e.Status == StatusCodes.Status400BadRequest)
+        {
+            return AdminIds.FromPath(AdminIds.Tier, text, "tier");
+        }
+    }
 
     private static long RequiredInteger(this JsonRequest body, string name) => AdminRequest.RequiredInteger(body, name);
 }

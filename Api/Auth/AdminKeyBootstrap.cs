@@ -64,7 +64,7 @@ internal sealed partial class AdminKeyBootstrap(
         }
 
         var project = await DefaultProjectAsync(cancellationToken);
-        var key = new NewApiKey(project.Id, KeyName, [ApiKeyScopes.Admin, ApiKeyScopes.Inference]);
+        var key = new NewApiKey(project.Id, KeyName, [ApiKeyScopes.Owner, ApiKeyScopes.Admin, ApiKeyScopes.Inference]);
         if (!string.IsNullOrEmpty(secret))
         {
             var imported = await keys.ImportAsync(key, secret, AuditActor.System, cancellationToken);
@@ -105,7 +105,7 @@ internal sealed partial class AdminKeyBootstrap(
     [LoggerMessage(EventId = 4100, Level = LogLevel.Warning, Message =
         "\n==================== BOOTSTRAP ADMIN API KEY (shown once, store it now) ====================\n" +
         "{Secret}\n" +
-        "It has the admin and inference scopes (organization 'default', project 'default'). Set PLATFORM_ADMIN_KEY on a first start to choose it instead.\n" +
+        "It has the owner, admin and inference scopes (organization 'default', project 'default'). Set PLATFORM_ADMIN_KEY on a first start to choose it instead.\n" +
         "=============================================================================================")]
     private static partial void LogAdminKeyCreated(ILogger logger, string secret);
 

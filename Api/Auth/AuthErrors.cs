@@ -31,6 +31,13 @@ internal static class AuthErrors
         null,
         InsufficientPermissions);
 
+    public static ApiException TooManyFailures(int limit) => new(
+        StatusCodes.Status429TooManyRequests,
+        $"Too many failed authentication attempts from your address: the limit is {limit} per minute. Check your API key, then try again in 60s.",
+        "requests",
+        null,
+        "rate_limit_exceeded");
+
     /// <summary><c>sk-...abcd</c> for a key of ours; for anything else at most its last four characters.</summary>
     public static string Mask(string presented) =>
         presented.Length < 8 ? "***"

@@ -52,7 +52,12 @@ internal static class UsageApiEndpoints
                 return [Costs(r.TotalCost, null, project, key, null)];
             }
 
-            var model = r.Model ?? "(no model)";
+            // Requests that named no model (model lists, refusals before parsing) cost nothing: no line item to show.
+            if (r.Model is not { } model)
+            {
+                return [];
+            }
+
             return
             [
                 Costs(r.InputCost, $"{model}, input", project, key, r.InputTokens - r.CachedInputTokens),
@@ -63,7 +68,10 @@ internal static class UsageApiEndpoints
     }
 
     private static CostsResult Costs(decimal unrounded, string? lineItem, string? project, string? key, long? tokens) =>
-        new("organization.costs.result", new CostAmount(Cost.Round(unrounded), "usd"), lineItem, project, key, tokens, tokens is null ? null : "tokens");
+        new("organization.costs.result", new CostAmount(Fixed(unrounded), "usd"), lineItem, project, key, tokens, tokens is null ? null : "tokens");
+
+    /// <summary>Always <see cref="Cost.Decimals"/> decimals (<c>0.000000</c>, <c>1.500000</c>), whatever the scale the sum came with.</summary>
+    internal static decimal Fixed(decimal unrounded) => Cost.Round(unrounded) + 0.000000m;
 
     private static async Task<List<UsageRow>> RowsAsync(HttpContext context, UsageReportRepository reports, UsageParameters p, UsageGrouping grouping, bool completionsOnly)
     {

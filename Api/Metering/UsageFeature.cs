@@ -29,6 +29,9 @@ internal sealed class UsageFeature(long startedTimestamp, DateTimeOffset started
 
     public bool Cancelled { get; set; }
 
+    /// <summary>Not recorded: a request the authentication-failure limit turned away, so a flood costs no database writes.</summary>
+    public bool Unmetered { get; set; }
+
     public void MarkFirstToken() => TimeToFirstToken ??= Stopwatch.GetElapsedTime(StartedTimestamp);
 }
 

@@ -32,7 +32,10 @@ internal sealed class UsageMiddleware(RequestDelegate next, UsageMeter meter, Ti
         }
         finally
         {
-            await meter.RecordAsync(ToEvent(context, usage));
+            if (!usage.Unmetered)
+            {
+                await meter.RecordAsync(ToEvent(context, usage));
+            }
         }
     }
 
@@ -60,7 +63,8 @@ internal sealed class UsageMiddleware(RequestDelegate next, UsageMeter meter, Ti
             // The moderation pass leaves its outcome on the request (input flagged, or output flagged while streaming).
             context.Features.Get<ModerationOutcome>()?.Flagged == true,
             usage.Streamed,
-            usage.Cancelled || aborted);
+            usage.Cancelled || aborted,
+            RequestIdMiddleware.ClientId(context));
     }
 
     /// <summary>The route template (<c>/v1/models/{model}</c>) when one matched, so ids do not make every path distinct; the path otherwise.</summary>

@@ -5,7 +5,8 @@ namespace Platform.Api.Metering;
 
 /// <summary>
 /// The finance reports: <c>GET /admin/reports/usage.csv</c> and <c>usage.json</c>, one row per (UTC hour or day,
-/// organization, project, key, model) across all organizations, with a totals row. Admin-scoped keys only.
+/// organization, project, key, model) with a totals row: across all organizations for an owner key, of its own
+/// organization for an admin key.
 /// </summary>
 internal static class UsageReportEndpoints
 {
@@ -23,6 +24,7 @@ internal static class UsageReportEndpoints
     internal static UsageReportResult Report(HttpContext context, UsageReportRepository repository, TimeProvider time, bool csv)
     {
         var (start, end, width) = UsageParameters.ForReport(context.Request.Query, time.GetUtcNow());
-        return new UsageReportResult(repository, new UsageQuery(start, end, width, Epoch, UsageGrouping.All), csv);
+        var organization = Admin.AdminAccess.Of(context).OrganizationScope;
+        return new UsageReportResult(repository, new UsageQuery(start, end, width, Epoch, UsageGrouping.All, organization), csv);
     }
 }

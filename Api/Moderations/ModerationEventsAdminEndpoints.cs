@@ -37,7 +37,8 @@ internal static class ModerationEventsAdminEndpoints
             Text(query["api_key_id"]) is { } key ? AdminIds.FromField(AdminIds.ApiKey, key, "api_key_id") : null,
             category,
             Time(query["start_time"], "start_time"),
-            Time(query["end_time"], "end_time"));
+            Time(query["end_time"], "end_time"),
+            AdminAccess.Of(context).OrganizationScope);
         var page = await events.ListAsync(AdminList.Page(context.Request, IdPrefix), filter, context.RequestAborted);
         return TypedResults.Ok(AdminList.From(page, ModerationEventResponse.From, e => e.Id));
     }

@@ -32,12 +32,15 @@ internal sealed class TierRateLimiterPolicy(RateLimitGate gate, TimeProvider tim
             _ => new ProjectRequestLimiter(gate, limits, time));
     }
 
-    private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    private async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {
         var http = context.HttpContext;
         var result = (context.Lease as ProjectRequestLimiter.Lease)?.Result
             ?? new RateLimitResult(false, "requests", 0, 0, 60_000, 60_000, "Rate limit reached on requests per min (RPM).");
-        RateLimitHeaders.Apply(http.Response.Headers, result, tokens: null);
+
+        // All six headers, as on every other /v1 response: a client backing off wants the token budget too.
+        var tokens = http.FindApiKey() is { } key ? await gate.PeekTokensAsync(TierLimitsFilter.LimitsOf(key), cancellationToken) : null;
+        RateLimitHeaders.Apply(http.Response.Headers, result, tokens);
         RateLimitHeaders.ApplyRetry(http.Response.Headers, result);
         var error = new ApiException(StatusCodes.Status429TooManyRequests, result.Message!, "requests", null, "rate_limit_exceeded");
         http.RequestServices.GetRequiredService<RequestMetrics>().RateLimited("requests");

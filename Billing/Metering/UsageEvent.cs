@@ -23,7 +23,8 @@ public sealed record UsageEvent(
     string? FinishReason,
     bool ModerationFlagged,
     bool Streamed,
-    bool Cancelled)
+    bool Cancelled,
+    string? ClientRequestId = null)
 {
     /// <summary>When the event was complete (the request ended): the writer's lag is measured from here.</summary>
     public DateTimeOffset EndedAt => OccurredAt + Duration;

@@ -5,7 +5,10 @@ namespace Platform.Billing.Metering;
 /// <summary>The spool's binary form of a batch of events: a version byte, a count, then each event's fields in order.</summary>
 internal static class UsageEventCodec
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
+
+    /// <summary>Spool files written before client request ids were kept.</summary>
+    private const byte VersionWithoutClientId = 1;
 
     public static byte[] Encode(IReadOnlyList<UsageEvent> events)
     {
@@ -32,6 +35,7 @@ internal static class UsageEventCodec
                 writer.Write(e.Duration.Ticks);
                 WriteNullable(writer, e.FinishReason);
                 writer.Write((byte)((e.ModerationFlagged ? 1 : 0) | (e.Streamed ? 2 : 0) | (e.Cancelled ? 4 : 0)));
+                WriteNullable(writer, e.ClientRequestId);
             }
         }
 
@@ -42,7 +46,8 @@ internal static class UsageEventCodec
     {
         using var buffer = new MemoryStream(payload.ToArray(), writable: false);
         using var reader = new BinaryReader(buffer, Encoding.UTF8);
-        if (reader.ReadByte() != Version)
+        var version = reader.ReadByte();
+        if (version is not (Version or VersionWithoutClientId))
         {
             throw new InvalidDataException("Unknown spool record version.");
         }
@@ -67,10 +72,11 @@ internal static class UsageEventCodec
             var duration = reader.ReadInt64();
             var finish = ReadNullableString(reader);
             var flags = reader.ReadByte();
+            var clientRequestId = version == Version ? ReadNullableString(reader) : null;
             events.Add(new UsageEvent(
                 id, occurred, requestId, organization, project, key, model, endpoint, status, prompt, cached, completion,
                 ttft is { } t ? TimeSpan.FromTicks(t) : null, TimeSpan.FromTicks(duration), finish,
-                (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0));
+                (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, clientRequestId));
         }
 
         return events;

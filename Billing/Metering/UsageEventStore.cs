@@ -13,7 +13,7 @@ internal sealed class UsageEventStore(NpgsqlDataSource dataSource) : IDisposable
 {
     private const string Columns =
         "event_id, occurred_at, request_id, organization_id, project_id, api_key_id, model, endpoint, status_code, prompt_tokens, " +
-        "cached_prompt_tokens, completion_tokens, time_to_first_token_us, duration_us, finish_reason, moderation_flagged, streamed, cancelled";
+        "cached_prompt_tokens, completion_tokens, time_to_first_token_us, duration_us, finish_reason, moderation_flagged, streamed, cancelled, client_request_id";
 
     // Only the writer's loop touches it.
     private readonly HashSet<DateTime> _months = [];
@@ -101,6 +101,7 @@ internal sealed class UsageEventStore(NpgsqlDataSource dataSource) : IDisposable
         await copy.WriteAsync(e.ModerationFlagged, NpgsqlDbType.Boolean, cancellationToken);
         await copy.WriteAsync(e.Streamed, NpgsqlDbType.Boolean, cancellationToken);
         await copy.WriteAsync(e.Cancelled, NpgsqlDbType.Boolean, cancellationToken);
+        await WriteNullableAsync(copy, e.ClientRequestId, cancellationToken);
     }
 
     private static Task WriteNullableAsync(NpgsqlBinaryImporter copy, long? value, CancellationToken cancellationToken) =>

@@ -38,4 +38,5 @@ public sealed record NewModerationEvent(
 }
 
 /// <summary>Which events to list: any combination of project, key, category and a time range (from inclusive, to exclusive).</summary>
-public sealed record ModerationEventFilter(long? ProjectId = null, long? ApiKeyId = null, string? Category = null, DateTimeOffset? From = null, DateTimeOffset? To = null);
+public sealed record ModerationEventFilter(
+    long? ProjectId = null, long? ApiKeyId = null, string? Category = null, DateTimeOffset? From = null, DateTimeOffset? To = null, long? OrganizationId = null);

@@ -32,6 +32,11 @@ public sealed class ModerationEventRepository
             events = events.Where(e => e.ProjectId == project);
         }
 
+        if (filter.OrganizationId is { } organization)
+        {
+            events = events.Where(e => db.Projects.Any(p => p.Id == e.ProjectId && p.OrganizationId == organization));
+        }
+
         if (filter.ApiKeyId is { } key)
         {
             events = events.Where(e => e.ApiKeyId == key);

@@ -40,6 +40,14 @@ public sealed class TierRepository
         return row?.ToTier() ?? throw new BillingNotFoundException($"No tier is named '{name}'.", "name");
     }
 
+    /// <summary>The tier a new project starts on when nobody chose one: the lowest waiting-room priority (the seeded <c>free</c>).</summary>
+    public async Task<Tier> EntryTierAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await _database.ContextAsync(cancellationToken);
+        var row = await db.Tiers.AsNoTracking().OrderBy(t => t.WaitingRoomPriority).ThenBy(t => t.Id).FirstOrDefaultAsync(cancellationToken);
+        return row?.ToTier() ?? throw new BillingNotFoundException("No tier is defined.", "tier_id");
+    }
+
     public async Task<Page<Tier>> ListAsync(PageRequest page, CancellationToken cancellationToken = default)
     {
         await using var db = await _database.ContextAsync(cancellationToken);

@@ -68,7 +68,8 @@ public sealed partial class InferenceStartup(
                 {
                     registry.Add(loader.Load(folder, runtime, _options, useCuda, seeds.Next));
                 }
-                catch (Exception ex) when (ex is ModelLoadException or OrtException or IOException or UnauthorizedAccessException)
+                // Any failure, whatever its type: one bad folder must not stop the others or vanish unlogged in this background task.
+                catch (Exception ex)
                 {
                     LogModelFailed(logger, ex, name);
                     registry.AddFailure(new ModelFailure(name, ex.Message));

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Api.Auth;
 using Platform.Api.Tests.Support;
@@ -25,7 +26,11 @@ public sealed class ProjectAdminTests(ApiFixture api)
         var audit = await api.AdminOkAsync("GET", $"/admin/audit?entity_type=project&entity_id={project}");
         var update = audit.GetProperty("data").EnumerateArray().Last();
         Assert.Equal("update", update.Str("action"));
-        Assert.Equal(tier2[5..], update.GetProperty("after").GetProperty("tier_id").ToString());
+        Assert.Equal(tier2, update.GetProperty("after").Str("tier_id"));
+        Assert.Equal(project, update.GetProperty("after").Str("id"));
+        Assert.StartsWith("org_", update.GetProperty("before").Str("organization_id"), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Number, update.GetProperty("after").GetProperty("updated_at").ValueKind);
+        Assert.Equal(update.GetProperty("created_at").GetInt64(), update.GetProperty("after").GetProperty("updated_at").GetInt64());
     }
 
     [Fact]
@@ -56,12 +61,28 @@ public sealed class ProjectAdminTests(ApiFixture api)
         var (project, _, _) = await NewProjectAsync();
 
         var (unknown, unknownBody) = await api.AdminAsync("POST", $"/admin/projects/{project}", """{"tier_id":"tier_999999"}""");
-        var (malformed, malformedBody) = await api.AdminAsync("POST", $"/admin/projects/{project}", """{"tier_id":"gold"}""");
+        var (unnamed, unnamedBody) = await api.AdminAsync("POST", $"/admin/projects/{project}", """{"tier_id":"gold"}""");
+        var (malformed, malformedBody) = await api.AdminAsync("POST", $"/admin/projects/{project}", """{"tier_id":"Gold Tier!"}""");
 
         Assert.Equal(404, unknown);
         ApiCalls.AssertError(unknownBody, "not_found", "tier_id");
+        Assert.Equal(404, unnamed);
+        ApiCalls.AssertError(unnamedBody, "not_found", "tier_id");
         Assert.Equal(400, malformed);
         ApiCalls.AssertError(malformedBody, "invalid_value", "tier_id");
+    }
+
+    [Fact]
+    public async Task Projects_TierByName_SameAsById()
+    {
+        var (project, _, _) = await NewProjectAsync();
+        var tier2 = await TierIdAsync("tier-2");
+
+        var byName = await api.AdminOkAsync("POST", $"/admin/projects/{project}", """{"tier_id":"tier-2"}""");
+        var tier = await api.AdminOkAsync("GET", "/admin/tiers/tier-2");
+
+        Assert.Equal(tier2, byName.Str("tier_id"));
+        Assert.Equal(tier2, tier.Str("id"));
     }
 
     [Fact]

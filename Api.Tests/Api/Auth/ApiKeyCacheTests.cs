@@ -81,6 +81,6 @@ public sealed class ApiKeyCacheTests(MigratedTemplate template) : BillingDatabas
     {
         var project = await Billing.NewProjectAsync();
         var key = await Billing.Keys.CreateAsync(new NewApiKey(project.Id, "k", [ApiKeyScopes.Inference]), AuditActor.System);
-        return (new ApiKeyCache(Billing.Keys, Billing.Clock), key);
+        return (new ApiKeyCache(Billing.Keys, Billing.Clock, Microsoft.Extensions.Options.Options.Create(new AuthOptions())), key);
     }
 }

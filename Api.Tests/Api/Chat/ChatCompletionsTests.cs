@@ -150,7 +150,8 @@ public sealed class ChatCompletionsTests(ApiFixture api)
 
         using var response = await client.SendAsync(request);
 
-        Assert.Equal("my-trace-42", response.Headers.GetValues("x-request-id").Single());
+        Assert.Equal("my-trace-42", response.Headers.GetValues("x-client-request-id").Single());
+        Assert.Matches("^req_[0-9a-f]{32}$", response.Headers.GetValues("x-request-id").Single());
     }
 
     private static async Task<string> Content(HttpClient client, string json)

@@ -39,6 +39,12 @@ public sealed class TierLimitsTests(ApiFixture api)
         Assert.Equal(429, (int)third.StatusCode);
         Assert.InRange(int.Parse(third.Headers.GetValues("retry-after-ms").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 30_000);
         Assert.NotNull(third.Headers.RetryAfter);
+        foreach (var header in new[] { "limit-requests", "remaining-requests", "reset-requests", "limit-tokens", "remaining-tokens", "reset-tokens" })
+        {
+            Assert.True(third.Headers.Contains($"x-ratelimit-{header}"), $"x-ratelimit-{header} is missing on the per-minute 429");
+        }
+
+        Assert.Equal("1000", third.Headers.GetValues("x-ratelimit-limit-tokens").Single());
         using var body = JsonDocument.Parse(await third.Content.ReadAsStringAsync());
         var error = body.RootElement.GetProperty("error");
         Assert.Equal("requests", error.Str("type"));
