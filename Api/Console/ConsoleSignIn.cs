@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Api.Auth;
@@ -13,7 +15,7 @@ namespace Platform.Api.WebConsole;
 /// </summary>
 internal static class ConsoleSignIn
 {
-    public static async Task<IResult> SignInAsync(HttpContext context, ApiKeyCache keys, ConsoleSessions sessions, TimeProvider time)
+    public static async Task<IResult> SignInAsync(HttpContext context, ApiKeyCache keys, AuthFailureLimiter failures, ConsoleSessions sessions, TimeProvider time)
     {
         ConsoleEndpoints.NoStore(context);
         if (!IsSameOrigin(context) || context.Request.HasJsonContentType() is false)
@@ -21,16 +23,23 @@ internal static class ConsoleSignIn
             throw new ApiException(StatusCodes.Status403Forbidden, "Sign in from the console page (a same-origin JSON request).", "invalid_request_error", null, "csrf_token_invalid");
         }
 
+        // Sign-in is another way to guess keys, so it shares the bearer path's per-address failure limit.
+        var address = context.Connection.RemoteIpAddress ?? IPAddress.None;
+        if (failures.IsBlocked(address))
+        {
+            return TooManyFailures(context, failures);
+        }
+
         var key = await ReadKeyAsync(context);
         if (key.Length == 0 || key.Length > ApiKeyMiddleware.MaxKeyLength || !key.StartsWith(ApiKeyGenerator.Prefix, StringComparison.Ordinal))
         {
-            throw AuthErrors.IncorrectKey(key);
+            return failures.RecordFailure(address) ? throw AuthErrors.IncorrectKey(key) : TooManyFailures(context, failures);
         }
 
         var identity = await keys.FindAsync(key, context.RequestAborted);
         if (identity is null || identity.StatusAt(time.GetUtcNow()) != ApiKeyStatus.Active)
         {
-            throw AuthErrors.IncorrectKey(key);
+            return failures.RecordFailure(address) ? throw AuthErrors.IncorrectKey(key) : TooManyFailures(context, failures);
         }
 
         var session = sessions.Start(key, identity.Key.Display, identity.Key.Scopes);
@@ -56,6 +65,15 @@ internal static class ConsoleSignIn
 
         ConsoleCookie.Delete(context);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>Returned rather than thrown: the error handler clears headers, and a client waits for <c>retry-after</c>.</summary>
+    private static JsonHttpResult<ErrorResponse> TooManyFailures(HttpContext context, AuthFailureLimiter failures)
+    {
+        var error = AuthErrors.TooManyFailures(failures.Limit);
+        var seconds = (int)AuthFailureLimiter.Window.TotalSeconds;
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Json(error.ToResponse(), ApiJson.Options, statusCode: error.Status);
     }
 
     private static async Task<string> ReadKeyAsync(HttpContext context)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Platform.Api.Auth;
 using Platform.Api.Errors;
+using Platform.Api.WebConsole;
 using Platform.Api.Tests.Billing;
 using Platform.Billing.Audit;
 using Platform.Billing.Keys;
@@ -109,6 +110,47 @@ public sealed class AuthFloodTests(MigratedTemplate template) : BillingDatabaseT
         Assert.NotNull(await cache.FindAsync(busy, default));
         Assert.Empty(Billing.Commands.Commands);
         Assert.InRange(cache.KnownCount, 1, 16);
+    }
+
+    [Fact]
+    public async Task ConsoleSignIn_SharesTheFailureLimit_ThenAnswers429WithoutALookup()
+    {
+        var options = Options.Create(new AuthOptions { FailuresPerMinute = 3 });
+        var cache = new ApiKeyCache(Billing.Keys, Billing.Clock, options);
+        using var failures = new AuthFailureLimiter(options);
+        var sessions = new ConsoleSessions(Options.Create(new ConsoleOptions()), Billing.Clock);
+        var project = await Billing.NewProjectAsync();
+        var key = (await Billing.Keys.CreateAsync(new NewApiKey(project.Id, "k", [ApiKeyScopes.Admin]), AuditActor.System)).Secret;
+        var flooder = IPAddress.Parse("203.0.113.9");
+
+        var statuses = new List<int>();
+        for (var i = 0; i < 5; i++)
+        {
+            statuses.Add(await SignInStatusAsync(cache, failures, sessions, "sk-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(21)), flooder));
+        }
+
+        Assert.Equal([401, 401, 401, 429, 429], statuses);
+        // Another address signs in with a real key; the flooder cannot, even with it.
+        Assert.Equal(200, await SignInStatusAsync(cache, failures, sessions, key, IPAddress.Parse("203.0.113.10")));
+        Assert.Equal(429, await SignInStatusAsync(cache, failures, sessions, key, flooder));
+    }
+
+    private static async Task<int> SignInStatusAsync(ApiKeyCache cache, AuthFailureLimiter failures, ConsoleSessions sessions, string key, IPAddress address)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.ContentType = "application/json";
+        context.Request.Body = new MemoryStream(System.Text.Encoding.UTF8.GetBytes($"{{\"api_key\":\"{key}\"}}"));
+        context.Connection.RemoteIpAddress = address;
+        try
+        {
+            var result = await ConsoleSignIn.SignInAsync(context, cache, failures, sessions, TimeProvider.System);
+            return ((IStatusCodeHttpResult)result).StatusCode ?? 200;
+        }
+        catch (ApiException e)
+        {
+            return e.Status;
+        }
     }
 
     /// <summary>The status the middleware gives: 200 when it lets the request through, else the error's status.</summary>
