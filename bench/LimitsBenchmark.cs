@@ -3,14 +3,14 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Api.RateLimits;
 using Platform.Billing.Keys;
-using Platform.Billing.Redis;
+using Platform.Api.Coordination;
 
 namespace Platform.Bench;
 
 /// <summary>
 /// What authentication and rate limits add to each /v1 request on a warm cache: hashing the presented key (the
-/// cache is keyed by its SHA-256), the requests-per-minute check (the rate-limiting middleware's policy) and the two
-/// bucket reads for the headers (the filter), as a /v1 request does them. In
+/// cache is keyed by its SHA-256) and the admission (one store call: the request taken from requests per minute,
+/// and tokens per minute read for the headers), as a /v1 request does them. In
 /// process, and with the buckets in Redis when <c>PLATFORM_BENCH_REDIS</c> (host:port) is set.
 /// </summary>
 internal static class LimitsBenchmark
@@ -24,8 +24,8 @@ internal static class LimitsBenchmark
         if (Environment.GetEnvironmentVariable("PLATFORM_BENCH_REDIS") is { Length: > 0 } endpoint)
         {
             var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Redis:Configuration"] = endpoint }).Build();
-            await using var services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System).AddRedis(configuration).BuildServiceProvider();
-            var redis = services.GetRequiredService<IRedisClient>();
+            await using var services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System).AddSharedRedis(configuration).BuildServiceProvider();
+            var redis = services.GetRequiredService<SharedRedis>();
             rows.AddRange(await MeasureAsync("Redis on loopback", new RedisRateLimitStore(redis, TimeProvider.System), "< 1,000 µs"));
         }
         else
@@ -47,8 +47,6 @@ internal static class LimitsBenchmark
             var started = Stopwatch.GetTimestamp();
             _ = ApiKeyGenerator.Hash(Secret);
             await gate.AdmitRequestAsync(limits, CancellationToken.None);
-            await gate.PeekRequestsAsync(limits, CancellationToken.None);
-            await gate.PeekTokensAsync(limits, CancellationToken.None);
             if (i >= 0)
             {
                 samples[i] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;

@@ -12,7 +12,7 @@ namespace Platform.Api.RateLimits;
 /// RPM, so a tier change takes a fresh partition), each partition a <see cref="ProjectRequestLimiter"/>. A rejection
 /// is OpenAI's 429 with <c>Retry-After</c> and <c>retry-after-ms</c>.
 /// </summary>
-internal sealed class TierRateLimiterPolicy(RateLimitGate gate, TimeProvider time) : IRateLimiterPolicy<string>
+internal sealed class TierRateLimiterPolicy(RateLimitGate gate, IHttpContextAccessor requests, TimeProvider time) : IRateLimiterPolicy<string>
 {
     public const string Name = "tier";
 
@@ -29,7 +29,7 @@ internal sealed class TierRateLimiterPolicy(RateLimitGate gate, TimeProvider tim
         var limits = TierLimitsFilter.LimitsOf(key);
         return RateLimitPartition.Get(
             $"{limits.ProjectId}:{limits.RequestsPerMinute.ToString(CultureInfo.InvariantCulture)}",
-            _ => new ProjectRequestLimiter(gate, limits, time));
+            _ => new ProjectRequestLimiter(gate, limits, requests, time));
     }
 
     private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Platform.Billing.Redis;
+using Microsoft.Extensions.Options;
+using Platform.Api.Coordination;
 
-namespace Platform.Api.Tests.Billing.Redis;
+namespace Platform.Api.Tests.Api.Coordination;
 
 /// <summary>
 /// The real Redis that ./test.sh starts (PLATFORM_TEST_REDIS=host:port). Without it every Redis test fails, never
@@ -27,11 +28,12 @@ public sealed class RedisFixture
 
     public string Endpoint { get; }
 
-    /// <summary>A client of the test server; <paramref name="options"/> is appended, e.g. ",syncTimeout=200".</summary>
-    internal RedisClient CreateClient(string options = "") => CreateClient(Endpoint, options);
+    /// <summary>A connection of its own to the test server, as one replica has; <paramref name="options"/> is appended, e.g. ",syncTimeout=200".</summary>
+    internal SharedRedis Connect(string options = "", int failFastMs = 2_000) => Connect(Endpoint, options, failFastMs);
 
-    internal static RedisClient CreateClient(string endpoint, string options = "") =>
-        new(RedisConfiguration.Parse(endpoint + options), TimeProvider.System, NullLogger<RedisClient>.Instance);
+    // The default fail-fast time suits a served request; a busy test machine must not turn a slow reply into a fallback.
+    internal static SharedRedis Connect(string endpoint, string options = "", int failFastMs = 2_000) =>
+        new(Options.Create(new RedisOptions { Configuration = endpoint + options, FailFastMs = failFastMs }), NullLoggerFactory.Instance);
 
     /// <summary>Keys and channels of one test start with this, so tests never see each other's data.</summary>
     public static string NewPrefix(string test) => $"platform-test:{test}:{Guid.NewGuid():N}:";

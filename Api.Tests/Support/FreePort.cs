@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Platform.Api.Tests.Billing.Redis;
+namespace Platform.Api.Tests.Support;
 
 /// <summary>A loopback port nothing listens on right now (the kernel's choice, released at once).</summary>
 internal static class FreePort

@@ -1,7 +1,9 @@
+using Platform.Api.Tests.Support;
+
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Platform.Api.Tests.Billing.Redis;
+namespace Platform.Api.Tests.Api.Coordination;
 
 /// <summary>
 /// A private redis-server (from PATH; ./test.sh installs it) on its own port, for tests that stop and restart the

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Platform.Api.Tests.Billing.Redis;
+namespace Platform.Api.Tests.Support;
 
 /// <summary>Waits for a condition with a deadline instead of sleeping for a guessed time.</summary>
 internal static class Poll
