@@ -1,6 +1,6 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Api.RateLimits;
-using Platform.Api.Tests.Support;
 using StackExchange.Redis;
 
 namespace Platform.Api.Tests.Api.RateLimits;

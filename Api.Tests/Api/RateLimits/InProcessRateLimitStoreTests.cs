@@ -1,5 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
 using Platform.Api.RateLimits;
-using Platform.Api.Tests.Support;
 
 namespace Platform.Api.Tests.Api.RateLimits;
 

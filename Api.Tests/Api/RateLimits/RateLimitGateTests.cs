@@ -1,6 +1,6 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.AspNetCore.Http;
 using Platform.Api.RateLimits;
-using Platform.Api.Tests.Support;
 
 namespace Platform.Api.Tests.Api.RateLimits;
 
