@@ -2,11 +2,12 @@ namespace Platform.Api.Observability;
 
 internal static class ObservabilityServiceCollectionExtensions
 {
-    /// <summary>The meter factory every instrument comes from, the request instruments and the <c>/metrics</c> exporter.</summary>
+    /// <summary>The meter factory every instrument comes from, the request instruments, the access log and the <c>/metrics</c> exporter.</summary>
     public static IServiceCollection AddObservability(this IServiceCollection services)
     {
         services.AddMetrics();
         services.AddSingleton<RequestMetrics>();
+        services.AddSingleton<AccessLog>();
         services.AddSingleton<PrometheusExporter>();
         return services;
     }
