@@ -40,7 +40,7 @@ public static class ApiApplication
         builder.Services.AddBilling(builder.Configuration);
         builder.Services.AddApiKeyAuth();
         builder.Services.AddTierLimits(builder.Configuration);
-        builder.Services.AddObservability();
+        builder.Services.AddObservability(builder.Configuration);
         builder.Services.AddWaitingRoom(builder.Configuration);
         builder.Services.AddModeration(builder.Configuration);
         builder.Services.AddUsage(builder.Configuration);
