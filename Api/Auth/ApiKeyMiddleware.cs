@@ -1,3 +1,4 @@
+using Platform.Api.Observability;
 using Platform.Billing.Keys;
 
 namespace Platform.Api.Auth;
@@ -20,6 +21,18 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyCache cache, 
 
     private async Task AuthenticateAsync(HttpContext context, ApiKeyRequirement requirement)
     {
+        using (var span = ApiTracing.Source.StartActivity("auth"))
+        {
+            var identity = await IdentifyAsync(context, requirement);
+            span?.SetTag("platform.project_id", identity.Project.Id);
+            context.Features.Set(new ApiKeyFeature(identity));
+        }
+
+        await next(context);
+    }
+
+    private async Task<ApiKeyIdentity> IdentifyAsync(HttpContext context, ApiKeyRequirement requirement)
+    {
         var token = BearerToken(context.Request.Headers.Authorization.ToString()) ?? throw AuthErrors.MissingKey();
         if (token.Length > MaxKeyLength || !token.StartsWith(ApiKeyGenerator.Prefix, StringComparison.Ordinal) || token.Any(char.IsWhiteSpace))
         {
@@ -37,8 +50,7 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyCache cache, 
             throw AuthErrors.MissingScope(requirement.Scope);
         }
 
-        context.Features.Set(new ApiKeyFeature(identity));
-        await next(context);
+        return identity;
     }
 
     /// <summary>The token of <c>Bearer &lt;token&gt;</c> (scheme case-insensitive); null when there is none.</summary>

@@ -14,6 +14,7 @@ internal sealed class SharedRedis : IAsyncDisposable
     private readonly ConfigurationOptions _configuration;
     private readonly TimeSpan _failFast;
     private readonly SemaphoreSlim _connecting = new(1, 1);
+    private readonly List<Action<IConnectionMultiplexer>> _onConnected = [];
     private ConnectionMultiplexer? _multiplexer;
 
     public SharedRedis(IOptions<RedisOptions> options, ILoggerFactory loggers)
@@ -40,7 +41,39 @@ internal sealed class SharedRedis : IAsyncDisposable
         await _connecting.WaitAsync();
         try
         {
-            return _multiplexer ??= await ConnectionMultiplexer.ConnectAsync(_configuration);
+            if (_multiplexer is null)
+            {
+                var connected = await ConnectionMultiplexer.ConnectAsync(_configuration);
+                foreach (var action in _onConnected)
+                {
+                    action(connected);
+                }
+
+                Volatile.Write(ref _multiplexer, connected);
+            }
+
+            return _multiplexer;
+        }
+        finally
+        {
+            _connecting.Release();
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> on the multiplexer once it exists (now, if it does): tracing hooks in this way.</summary>
+    public void WhenConnected(Action<IConnectionMultiplexer> action)
+    {
+        _connecting.Wait();
+        try
+        {
+            if (_multiplexer is { } multiplexer)
+            {
+                action(multiplexer);
+            }
+            else
+            {
+                _onConnected.Add(action);
+            }
         }
         finally
         {

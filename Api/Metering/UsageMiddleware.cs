@@ -32,6 +32,7 @@ internal sealed class UsageMiddleware(RequestDelegate next, UsageMeter meter, Ti
         }
         finally
         {
+            using var span = ApiTracing.Source.StartActivity("metering");
             await meter.RecordAsync(ToEvent(context, usage));
         }
     }

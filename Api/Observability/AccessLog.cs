@@ -1,9 +1,10 @@
+using System.Diagnostics;
 using Platform.Api.Auth;
 
 namespace Platform.Api.Observability;
 
 /// <summary>
-/// One line per request: method, route template, status, duration, request id and project. Never the path's
+/// One line per request: method, route template, status, duration, request id, project and trace id. Never the path's
 /// query, a header or a key, so the log can be shipped without scrubbing. Category
 /// <c>Platform.Api.Observability.AccessLog</c>: set it to <c>Warning</c> to turn the lines off.
 /// </summary>
@@ -19,9 +20,11 @@ internal sealed partial class AccessLog(ILogger<AccessLog> logger)
         var project = context.FindApiKey()?.Identity.Project.Id;
         var milliseconds = Math.Round(duration.TotalMilliseconds, 2);
         var requestId = RequestIdMiddleware.Get(context);
-        LogRequest(logger, context.Request.Method, route, status, milliseconds, requestId, project);
+        // ASP.NET Core's request activity exists whenever logging is on, and continues a caller's traceparent.
+        var traceId = Activity.Current?.TraceId.ToHexString() ?? "";
+        LogRequest(logger, context.Request.Method, route, status, milliseconds, requestId, project, traceId);
     }
 
-    [LoggerMessage(EventId = 6000, Level = LogLevel.Information, Message = "{Method} {Route} {Status} in {DurationMs} ms, request {RequestId}, project {ProjectId}")]
-    private static partial void LogRequest(ILogger logger, string method, string route, int status, double durationMs, string requestId, long? projectId);
+    [LoggerMessage(EventId = 6000, Level = LogLevel.Information, Message = "{Method} {Route} {Status} in {DurationMs} ms, request {RequestId}, project {ProjectId}, trace {TraceId}")]
+    private static partial void LogRequest(ILogger logger, string method, string route, int status, double durationMs, string requestId, long? projectId, string traceId);
 }

@@ -11,7 +11,8 @@ internal static class ObservabilityServiceCollectionExtensions
 
     /// <summary>
     /// The meter factory every instrument comes from, the request instruments, the access log, and OpenTelemetry:
-    /// metrics always (for <c>/metrics</c>), pushed by OTLP too when <see cref="OtlpEndpointVariable"/> is set.
+    /// metrics always (for <c>/metrics</c>); when <see cref="OtlpEndpointVariable"/> is set, metrics, traces and
+    /// logs pushed by OTLP. Without it no span is recorded at all.
     /// </summary>
     public static IServiceCollection AddObservability(this IServiceCollection services, IConfiguration configuration)
     {
@@ -39,6 +40,7 @@ internal static class ObservabilityServiceCollectionExtensions
             metrics.AddView(new HostMetricsView(provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()).Select));
         if (!string.IsNullOrEmpty(configuration[OtlpEndpointVariable]))
         {
+            telemetry.WithTracing(tracing => tracing.AddPlatformTracing());
             telemetry.UseOtlpExporter();
         }
 

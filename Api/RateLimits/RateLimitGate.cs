@@ -1,3 +1,5 @@
+using Platform.Api.Observability;
+
 namespace Platform.Api.RateLimits;
 
 /// <summary>
@@ -13,8 +15,10 @@ internal sealed class RateLimitGate(IRateLimitStore store, TimeProvider time)
     /// <summary>Takes one request per minute, and reads the tokens-per-minute bucket for the headers.</summary>
     public async ValueTask<AdmittedRequest> AdmitRequestAsync(ProjectLimits limits, CancellationToken cancellationToken)
     {
+        using var span = ApiTracing.Source.StartActivity("rate_limits.admit");
         var buckets = BucketsOf(limits);
         var admission = await store.AdmitRequestAsync(buckets, cancellationToken);
+        span?.SetTag("platform.rate_limit.allowed", admission.Requests.Allowed);
         return new AdmittedRequest(
             Result("requests", "requests per min (RPM)", limits.RequestsPerMinute, 1, admission.Requests),
             Result("tokens", "tokens per min (TPM)", limits.TokensPerMinute, 0, admission.Tokens));
@@ -23,8 +27,11 @@ internal sealed class RateLimitGate(IRateLimitStore store, TimeProvider time)
     /// <summary>Reserves <paramref name="tokens"/> against the quota and both token limits; a refusal by any takes nothing.</summary>
     public async ValueTask<ReservedTokens> ReserveTokensAsync(ProjectLimits limits, long tokens, CancellationToken cancellationToken)
     {
+        using var span = ApiTracing.Source.StartActivity("rate_limits.reserve_tokens");
+        span?.SetTag("platform.rate_limit.tokens", tokens);
         var buckets = BucketsOf(limits);
         var admission = await store.ReserveTokensAsync(buckets, tokens, cancellationToken);
+        span?.SetTag("platform.rate_limit.refusal", admission.Refusal.ToString());
         var result = admission.Refusal switch
         {
             TokenRefusal.PerDay => Result("tokens", "tokens per day (TPD)", limits.TokensPerDay, tokens, admission.PerDay),
@@ -39,6 +46,7 @@ internal sealed class RateLimitGate(IRateLimitStore store, TimeProvider time)
     {
         if (reserved != used)
         {
+            using var span = ApiTracing.Source.StartActivity("rate_limits.settle");
             await store.SettleAsync(buckets, reserved - used, cancellationToken);
         }
     }

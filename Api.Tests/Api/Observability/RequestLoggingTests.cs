@@ -28,7 +28,11 @@ public sealed class RequestLoggingTests
         using var client = app.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
 
-        using var ok = await client.GetAsync(new Uri("/v1/models/nothing-here?x=1", UriKind.Relative));
+        // A caller's W3C trace context is honoured: the line carries its trace id.
+        var traceId = System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
+        using var traced = new HttpRequestMessage(HttpMethod.Get, new Uri("/v1/models/nothing-here?x=1", UriKind.Relative));
+        traced.Headers.Add("traceparent", $"00-{traceId}-{System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString()}-01");
+        using var ok = await client.SendAsync(traced);
         using var anonymous = new HttpRequestMessage(HttpMethod.Get, new Uri("/v1/models", UriKind.Relative));
         anonymous.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk-not-a-key-of-this-server");
         using var refused = await client.SendAsync(anonymous);
@@ -37,7 +41,8 @@ public sealed class RequestLoggingTests
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         var access = lines.Entries.Where(e => e.Category == "Platform.Api.Observability.AccessLog").Select(e => e.Message).ToList();
         var found = Assert.Single(access, l => l.Contains(ok.Headers.GetValues("x-request-id").Single(), StringComparison.Ordinal));
-        Assert.Matches(@"^GET /v1/models/\{id\} 404 in [0-9.]+ ms, request req_[0-9a-f]{32}, project [0-9]+$", found);
+        Assert.Matches(@"^GET /v1/models/\{id\} 404 in [0-9.]+ ms, request req_[0-9a-f]{32}, project [0-9]+, trace [0-9a-f]{32}$", found);
+        Assert.EndsWith($", trace {traceId}", found, StringComparison.Ordinal);
         var anonymousLine = Assert.Single(access, l => l.Contains(refused.Headers.GetValues("x-request-id").Single(), StringComparison.Ordinal));
         Assert.StartsWith("GET /v1/models 401 in ", anonymousLine, StringComparison.Ordinal);
         Assert.DoesNotContain(lines.Entries, e => e.Message.Contains(adminKey, StringComparison.Ordinal) || e.Message.Contains("sk-not-a-key", StringComparison.Ordinal));
