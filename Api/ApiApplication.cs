@@ -45,7 +45,7 @@ public static class ApiApplication
         builder.Services.AddApiKeyAuth();
         builder.Services.AddSdkCors();
         builder.Services.AddTierLimits(builder.Configuration);
-        builder.Services.AddObservability();
+        builder.Services.AddObservability(builder.Configuration);
         builder.Services.AddWaitingRoom(builder.Configuration);
         builder.Services.AddModelServerMetrics();
         builder.Services.AddDrain();

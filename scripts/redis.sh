@@ -1,5 +1,6 @@
 # A throwaway redis-server for the tests. Sourced after common.sh (uses log, as_root, apt_install).
-#   start_test_redis  installs redis-server if missing, starts one on a free loopback port from 6390 up,
+#   start_test_redis  installs redis-server if missing (the restart tests run their own), then uses the server in
+#                     an already-set PLATFORM_TEST_REDIS, or starts one on a free loopback port from 6390 up,
 #                     waits for PING and exports PLATFORM_TEST_REDIS=127.0.0.1:<port>
 #   stop_test_redis   stops it and removes its directory; safe to call twice or when nothing was started
 # The caller owns the EXIT trap (test.sh: trap stop_test_redis EXIT) so several services can share one trap.
@@ -11,6 +12,10 @@ start_test_redis() {
   if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
     log "installing redis-server (Debian package)"
     apt_install redis-server
+  fi
+  if [ -n "${PLATFORM_TEST_REDIS:-}" ]; then
+    log "test redis on $PLATFORM_TEST_REDIS (PLATFORM_TEST_REDIS was set)"
+    return 0
   fi
   test_redis_dir="$(mktemp -d "${TMPDIR:-/tmp}/platform-redis.XXXXXX")"
   local port

@@ -80,7 +80,7 @@ public sealed class AccountRepositoryTests(MigratedTemplate template) : BillingD
         var renamed = await Billing.Projects.UpdateAsync(project.Id, new ProjectChanges(Name: "Renamed"), AuditActor.System);
 
         Assert.Equal((tier3.Id, project.Name), (moved.TierId, moved.Name));
-        Assert.Equal((tier3.Id, "Renamed", project.CreatedAt, Billing.Clock.Now), (renamed.TierId, renamed.Name, renamed.CreatedAt, renamed.UpdatedAt));
+        Assert.Equal((tier3.Id, "Renamed", project.CreatedAt, Billing.Clock.GetUtcNow()), (renamed.TierId, renamed.Name, renamed.CreatedAt, renamed.UpdatedAt));
         Assert.Equal(renamed, await Billing.Projects.GetAsync(project.Id));
     }
 }

@@ -42,7 +42,7 @@ public sealed class ApiKeyRepositoryTests(MigratedTemplate template) : BillingDa
         Assert.Equal("Lookup Org", identity.Organization.Name);
         Assert.Equal("free", identity.Tier.Name);
         Assert.Equal(3, identity.Tier.Limits.RequestsPerMinute);
-        Assert.Equal(ApiKeyStatus.Active, identity.StatusAt(Billing.Clock.Now));
+        Assert.Equal(ApiKeyStatus.Active, identity.StatusAt(Billing.Clock.GetUtcNow()));
     }
 
     [Fact]
@@ -63,10 +63,10 @@ public sealed class ApiKeyRepositoryTests(MigratedTemplate template) : BillingDa
         var revoked = await Billing.Keys.RevokeAsync(created.Key.Id, Admin);
         var again = await Billing.Keys.RevokeAsync(created.Key.Id, Admin);
 
-        Assert.Equal(Billing.Clock.Now, revoked.RevokedAt);
+        Assert.Equal(Billing.Clock.GetUtcNow(), revoked.RevokedAt);
         Assert.Equal(revoked, again with { Scopes = revoked.Scopes });
         var found = await Billing.Keys.FindBySecretAsync(created.Secret);
-        Assert.Equal(ApiKeyStatus.Revoked, found!.StatusAt(Billing.Clock.Now));
+        Assert.Equal(ApiKeyStatus.Revoked, found!.StatusAt(Billing.Clock.GetUtcNow()));
         var audit = await Billing.AuditOfAsync(AuditEntityTypes.ApiKey, created.Key.Id);
         Assert.Equal([AuditActions.Create, AuditActions.Revoke], audit.Select(a => a.Action));
     }
@@ -75,12 +75,12 @@ public sealed class ApiKeyRepositoryTests(MigratedTemplate template) : BillingDa
     public async Task StatusAt_PastExpiry_IsExpired()
     {
         var project = await Billing.NewProjectAsync();
-        var created = await Billing.Keys.CreateAsync(new NewApiKey(project.Id, "temp", [ApiKeyScopes.Inference], Billing.Clock.Now.AddHours(1)), Admin);
+        var created = await Billing.Keys.CreateAsync(new NewApiKey(project.Id, "temp", [ApiKeyScopes.Inference], Billing.Clock.GetUtcNow().AddHours(1)), Admin);
 
         var identity = await Billing.Keys.FindBySecretAsync(created.Secret);
 
-        Assert.Equal(ApiKeyStatus.Active, identity!.StatusAt(Billing.Clock.Now.AddMinutes(59)));
-        Assert.Equal(ApiKeyStatus.Expired, identity.StatusAt(Billing.Clock.Now.AddHours(1)));
+        Assert.Equal(ApiKeyStatus.Active, identity!.StatusAt(Billing.Clock.GetUtcNow().AddMinutes(59)));
+        Assert.Equal(ApiKeyStatus.Expired, identity.StatusAt(Billing.Clock.GetUtcNow().AddHours(1)));
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class ApiKeyRepositoryTests(MigratedTemplate template) : BillingDa
         var project = await Billing.NewProjectAsync();
 
         var refused = await Assert.ThrowsAsync<BillingValidationException>(
-            () => Billing.Keys.CreateAsync(new NewApiKey(project.Id, "old", [ApiKeyScopes.Inference], Billing.Clock.Now), Admin));
+            () => Billing.Keys.CreateAsync(new NewApiKey(project.Id, "old", [ApiKeyScopes.Inference], Billing.Clock.GetUtcNow()), Admin));
 
         Assert.Equal("expires_at", refused.Parameter);
     }
@@ -133,10 +133,10 @@ public sealed class ApiKeyRepositoryTests(MigratedTemplate template) : BillingDa
         Assert.Equal(old.Key.Scopes, replacement.Key.Scopes);
         var oldNow = (await Billing.Keys.FindBySecretAsync(old.Secret))!;
         Assert.Equal(replacement.Key.Id, oldNow.Key.ReplacedBy);
-        Assert.Equal(Billing.Clock.Now.AddHours(1), oldNow.Key.GraceUntil);
-        Assert.Equal(ApiKeyStatus.Active, oldNow.StatusAt(Billing.Clock.Now.AddMinutes(59)));
-        Assert.Equal(ApiKeyStatus.Replaced, oldNow.StatusAt(Billing.Clock.Now.AddHours(1)));
-        Assert.Equal(ApiKeyStatus.Active, (await Billing.Keys.FindBySecretAsync(replacement.Secret))!.StatusAt(Billing.Clock.Now.AddDays(300)));
+        Assert.Equal(Billing.Clock.GetUtcNow().AddHours(1), oldNow.Key.GraceUntil);
+        Assert.Equal(ApiKeyStatus.Active, oldNow.StatusAt(Billing.Clock.GetUtcNow().AddMinutes(59)));
+        Assert.Equal(ApiKeyStatus.Replaced, oldNow.StatusAt(Billing.Clock.GetUtcNow().AddHours(1)));
+        Assert.Equal(ApiKeyStatus.Active, (await Billing.Keys.FindBySecretAsync(replacement.Secret))!.StatusAt(Billing.Clock.GetUtcNow().AddDays(300)));
         Assert.Equal([AuditActions.Create, AuditActions.Rotate], (await Billing.AuditOfAsync(AuditEntityTypes.ApiKey, old.Key.Id)).Select(a => a.Action));
         Assert.Equal([AuditActions.Create], (await Billing.AuditOfAsync(AuditEntityTypes.ApiKey, replacement.Key.Id)).Select(a => a.Action));
     }
@@ -149,7 +149,7 @@ public sealed class ApiKeyRepositoryTests(MigratedTemplate template) : BillingDa
 
         await Billing.Keys.RotateAsync(old.Key.Id, TimeSpan.Zero, Admin);
 
-        Assert.Equal(ApiKeyStatus.Replaced, (await Billing.Keys.FindBySecretAsync(old.Secret))!.StatusAt(Billing.Clock.Now));
+        Assert.Equal(ApiKeyStatus.Replaced, (await Billing.Keys.FindBySecretAsync(old.Secret))!.StatusAt(Billing.Clock.GetUtcNow()));
     }
 
     [Fact]
@@ -190,7 +190,7 @@ public sealed class ApiKeyRepositoryTests(MigratedTemplate template) : BillingDa
     {
         var project = await Billing.NewProjectAsync();
         var key = await Billing.Keys.CreateAsync(new NewApiKey(project.Id, "a", [ApiKeyScopes.Inference]), Admin);
-        var first = Billing.Clock.Now;
+        var first = Billing.Clock.GetUtcNow();
 
         await Billing.Keys.MarkUsedAsync(key.Key.Id);
         Billing.Clock.Advance(TimeSpan.FromSeconds(30));
@@ -200,6 +200,6 @@ public sealed class ApiKeyRepositoryTests(MigratedTemplate template) : BillingDa
         await Billing.Keys.MarkUsedAsync(key.Key.Id);
 
         Assert.Equal(first, afterHalfAMinute);
-        Assert.Equal(Billing.Clock.Now, (await Billing.Keys.GetAsync(key.Key.Id)).LastUsedAt);
+        Assert.Equal(Billing.Clock.GetUtcNow(), (await Billing.Keys.GetAsync(key.Key.Id)).LastUsedAt);
     }
 }

@@ -25,8 +25,8 @@ public sealed class AuditLogTests(MigratedTemplate template) : BillingDatabaseTe
         var key = await Billing.Keys.CreateAsync(new NewApiKey(project.Id, "k", [ApiKeyScopes.Inference]), Admin);
         var rotated = await Billing.Keys.RotateAsync(key.Key.Id, TimeSpan.FromMinutes(10), Admin);
         await Billing.Keys.RevokeAsync(rotated.Key.Id, Admin);
-        var price = await Billing.Prices.CreateAsync(new ModelPriceDefinition("m", 1m, 0.5m, 2m, Billing.Clock.Now.AddDays(1)), Admin);
-        await Billing.Prices.UpdateAsync(price.Id, new ModelPriceDefinition("m", 1m, 0.5m, 3m, Billing.Clock.Now.AddDays(1)), Admin);
+        var price = await Billing.Prices.CreateAsync(new ModelPriceDefinition("m", 1m, 0.5m, 2m, Billing.Clock.GetUtcNow().AddDays(1)), Admin);
+        await Billing.Prices.UpdateAsync(price.Id, new ModelPriceDefinition("m", 1m, 0.5m, 3m, Billing.Clock.GetUtcNow().AddDays(1)), Admin);
 
         var entries = (await Billing.Audit.ListAsync(new PageRequest(PageRequest.MaxLimit))).Items;
 
@@ -40,7 +40,7 @@ public sealed class AuditLogTests(MigratedTemplate template) : BillingDatabaseTe
                 ("create", "model_price", price.Id), ("update", "model_price", price.Id),
             ],
             entries.Select(e => (e.Action, e.EntityType, e.EntityId)));
-        Assert.All(entries, e => Assert.Equal(("sk-...adm1", Billing.Clock.Now), (e.ActorDisplay, e.At)));
+        Assert.All(entries, e => Assert.Equal(("sk-...adm1", Billing.Clock.GetUtcNow()), (e.ActorDisplay, e.At)));
         Assert.All(entries, e => Assert.NotNull(e.After));
         Assert.All(entries, e => Assert.Equal(e.Action == AuditActions.Create, e.Before is null));
         Assert.DoesNotContain(entries, e => e.After!.Contains(key.Secret, StringComparison.Ordinal) || e.After.Contains("secret_hash", StringComparison.Ordinal));
@@ -60,7 +60,7 @@ public sealed class AuditLogTests(MigratedTemplate template) : BillingDatabaseTe
         Assert.Equal("Before", before.RootElement.GetProperty("name").GetString());
         Assert.Equal("After", after.RootElement.GetProperty("name").GetString());
         Assert.Equal(organization.Id, after.RootElement.GetProperty("id").GetInt64());
-        Assert.Equal(Billing.Clock.Now, after.RootElement.GetProperty("updated_at").GetDateTimeOffset());
+        Assert.Equal(Billing.Clock.GetUtcNow(), after.RootElement.GetProperty("updated_at").GetDateTimeOffset());
         Assert.Equal("jsonb", await Billing.Database.ScalarAsync<string>("SELECT pg_typeof(after)::text FROM audit_log LIMIT 1"));
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 using Platform.Api.Tests.Support;
 using Platform.Billing;
 using Platform.Billing.Accounts;
@@ -37,7 +38,7 @@ internal sealed class BillingSandbox : IAsyncDisposable
 
     public TestDatabase Database { get; }
 
-    public ManualClock Clock { get; } = new(Start);
+    public FakeTimeProvider Clock { get; } = new(Start);
 
     public RecordingRandom Random { get; } = new(7);
 

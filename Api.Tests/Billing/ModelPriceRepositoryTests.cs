@@ -9,7 +9,7 @@ public sealed class ModelPriceRepositoryTests(MigratedTemplate template) : Billi
     [Fact]
     public async Task GetEffectiveAsync_PriceChange_OldUsageKeepsTheOldPrice()
     {
-        var start = Billing.Clock.Now;
+        var start = Billing.Clock.GetUtcNow();
         var first = await Billing.Prices.CreateAsync(new ModelPriceDefinition("m", 0.15m, 0.075m, 0.6m, start), AuditActor.System);
         var second = await Billing.Prices.CreateAsync(new ModelPriceDefinition("m", 0.10m, 0.05m, 0.4m, start.AddDays(30)), AuditActor.System);
         await Billing.Prices.CreateAsync(new ModelPriceDefinition("other", 9m, 9m, 9m, start), AuditActor.System);
@@ -26,10 +26,10 @@ public sealed class ModelPriceRepositoryTests(MigratedTemplate template) : Billi
     [Fact]
     public async Task UpdateAsync_PriceInEffect_IsConflict()
     {
-        var price = await Billing.Prices.CreateAsync(new ModelPriceDefinition("m", 1m, 1m, 1m, Billing.Clock.Now), AuditActor.System);
+        var price = await Billing.Prices.CreateAsync(new ModelPriceDefinition("m", 1m, 1m, 1m, Billing.Clock.GetUtcNow()), AuditActor.System);
 
         await Assert.ThrowsAsync<BillingConflictException>(
-            () => Billing.Prices.UpdateAsync(price.Id, new ModelPriceDefinition("m", 2m, 2m, 2m, Billing.Clock.Now.AddDays(1)), AuditActor.System));
+            () => Billing.Prices.UpdateAsync(price.Id, new ModelPriceDefinition("m", 2m, 2m, 2m, Billing.Clock.GetUtcNow().AddDays(1)), AuditActor.System));
 
         Assert.Equal(1m, (await Billing.Prices.GetAsync(price.Id)).InputPerMillion);
     }
@@ -37,7 +37,7 @@ public sealed class ModelPriceRepositoryTests(MigratedTemplate template) : Billi
     [Fact]
     public async Task UpdateAsync_ScheduledPrice_IsCorrectedAndAudited()
     {
-        var when = Billing.Clock.Now.AddDays(7);
+        var when = Billing.Clock.GetUtcNow().AddDays(7);
         var price = await Billing.Prices.CreateAsync(new ModelPriceDefinition("m", 1m, 1m, 1m, when), AuditActor.System);
 
         var corrected = await Billing.Prices.UpdateAsync(price.Id, new ModelPriceDefinition("m", 1.25m, 0.5m, 5m, when), AuditActor.System);
@@ -49,10 +49,10 @@ public sealed class ModelPriceRepositoryTests(MigratedTemplate template) : Billi
     [Fact]
     public async Task CreateAsync_SameModelAndInstant_IsConflict()
     {
-        await Billing.Prices.CreateAsync(new ModelPriceDefinition("m", 1m, 1m, 1m, Billing.Clock.Now), AuditActor.System);
+        await Billing.Prices.CreateAsync(new ModelPriceDefinition("m", 1m, 1m, 1m, Billing.Clock.GetUtcNow()), AuditActor.System);
 
         var refused = await Assert.ThrowsAsync<BillingConflictException>(
-            () => Billing.Prices.CreateAsync(new ModelPriceDefinition("m", 2m, 2m, 2m, Billing.Clock.Now), AuditActor.System));
+            () => Billing.Prices.CreateAsync(new ModelPriceDefinition("m", 2m, 2m, 2m, Billing.Clock.GetUtcNow()), AuditActor.System));
 
         Assert.Equal("effective_from", refused.Parameter);
     }
@@ -63,7 +63,7 @@ public sealed class ModelPriceRepositoryTests(MigratedTemplate template) : Billi
     public async Task CreateAsync_BadAmount_IsInvalid(double input, string parameter)
     {
         var refused = await Assert.ThrowsAsync<BillingValidationException>(
-            () => Billing.Prices.CreateAsync(new ModelPriceDefinition("m", (decimal)input, 1m, 1m, Billing.Clock.Now), AuditActor.System));
+            () => Billing.Prices.CreateAsync(new ModelPriceDefinition("m", (decimal)input, 1m, 1m, Billing.Clock.GetUtcNow()), AuditActor.System));
 
         Assert.Equal(parameter, refused.Parameter);
     }
@@ -73,6 +73,6 @@ public sealed class ModelPriceRepositoryTests(MigratedTemplate template) : Billi
     {
         await Assert.ThrowsAsync<BillingNotFoundException>(() => Billing.Prices.GetAsync(404));
         await Assert.ThrowsAsync<BillingNotFoundException>(
-            () => Billing.Prices.UpdateAsync(404, new ModelPriceDefinition("m", 1m, 1m, 1m, Billing.Clock.Now.AddDays(1)), AuditActor.System));
+            () => Billing.Prices.UpdateAsync(404, new ModelPriceDefinition("m", 1m, 1m, 1m, Billing.Clock.GetUtcNow().AddDays(1)), AuditActor.System));
     }
 }

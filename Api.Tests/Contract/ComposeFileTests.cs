@@ -2,7 +2,7 @@ using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Platform.Billing;
 using Platform.Billing.Metering;
-using Platform.Billing.Redis;
+using Platform.Api.Coordination;
 using Platform.Inference.Models;
 using YamlDotNet.RepresentationModel;
 

@@ -35,7 +35,7 @@ internal sealed class SmallAppHost : IAsyncDisposable
 
     public LoadedModel LoadedModel => Services.GetRequiredService<ModelRegistry>().TryGet(Model, out var model) ? model : throw new InvalidOperationException("not loaded");
 
-    public static async Task<SmallAppHost> StartAsync(IReadOnlyDictionary<string, string> settings)
+    public static async Task<SmallAppHost> StartAsync(IReadOnlyDictionary<string, string> settings, Action<IServiceCollection>? services = null)
     {
         var database = await TestDatabase.CreateAsync("platform_small");
         var models = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "platform-tests", $"small-models-{Guid.NewGuid():N}")).FullName;
@@ -53,6 +53,11 @@ internal sealed class SmallAppHost : IAsyncDisposable
             foreach (var (key, value) in settings)
             {
                 b.UseSetting(key, value);
+            }
+
+            if (services is not null)
+            {
+                b.ConfigureServices(services);
             }
         });
         factory.UseKestrel(0);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Platform.Api.Tests.Billing.Redis;
+using Platform.Api.Tests.Support;
 
 namespace Platform.Api.Tests.Usage;
 

@@ -11,6 +11,7 @@ using Npgsql;
 using Platform.Billing.Metering;
 using Platform.Inference.Models;
 using Xunit.Abstractions;
+using Platform.Api.Tests.Support;
 
 namespace Platform.Api.Tests.Usage;
 
@@ -54,7 +55,7 @@ public sealed class MeteringOutageTests(ITestOutputHelper output) : IAsyncLifeti
             .UseSetting("Metering:WriteTimeoutMs", "2000"));
         using var client = factory.CreateClient();
         var registry = factory.Services.GetRequiredService<ModelRegistry>();
-        await WaitAsync(() => registry.LoadingFinished, "models to load");
+        await Poll.UntilAsync(() => registry.LoadingFinished, TimeSpan.FromSeconds(120), "models to load");
         var tier = await UsageAccounts.UnlimitedTierAsync(factory.Services);
         var organization = await UsageAccounts.OrganizationAsync(factory.Services);
         var key = (await UsageAccounts.KeysAsync(factory.Services, organization, tier, 1, 1)).Single();
@@ -77,10 +78,10 @@ public sealed class MeteringOutageTests(ITestOutputHelper output) : IAsyncLifeti
         });
         var outage = Task.Run(async () =>
         {
-            await WaitAsync(() => Volatile.Read(ref sent) >= Requests / 4, "a quarter of the requests");
+            await Poll.UntilAsync(() => Volatile.Read(ref sent) >= Requests / 4, TimeSpan.FromSeconds(120), "a quarter of the requests");
             await cluster.StopAsync();
             output.WriteLine($"Postgres stopped after {Volatile.Read(ref sent)} requests, {clock.Elapsed.TotalSeconds:F1} s");
-            await WaitAsync(() => Volatile.Read(ref sent) >= Requests * 2 / 3, "two thirds of the requests");
+            await Poll.UntilAsync(() => Volatile.Read(ref sent) >= Requests * 2 / 3, TimeSpan.FromSeconds(120), "two thirds of the requests");
             await cluster.StartAsync();
             output.WriteLine($"Postgres started again after {Volatile.Read(ref sent)} requests, {clock.Elapsed.TotalSeconds:F1} s");
         });
@@ -127,16 +128,6 @@ public sealed class MeteringOutageTests(ITestOutputHelper output) : IAsyncLifeti
             Assert.Equal(count, await UsageEventsTable.CountAsync(data, $"status_code = {code}"));
         }
 
-        await WaitAsync(() => status().SpoolEvents == 0 && status().PostgresReachable, "the spool to empty");
-    }
-
-    private static async Task WaitAsync(Func<bool> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(120), $"Waited 120 s for {what}.");
-            await Task.Delay(10);
-        }
+        await Poll.UntilAsync(() => status().SpoolEvents == 0 && status().PostgresReachable, TimeSpan.FromSeconds(120), "the spool to empty");
     }
 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using Npgsql;
-using Platform.Api.Tests.Billing.Redis;
+using Platform.Api.Tests.Support;
 
 namespace Platform.Api.Tests.Usage;
 

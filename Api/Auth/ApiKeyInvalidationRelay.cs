@@ -1,31 +1,29 @@
 using System.Globalization;
-using Platform.Billing.Redis;
+using Platform.Api.Coordination;
+using StackExchange.Redis;
 
 namespace Platform.Api.Auth;
 
 /// <summary>
 /// Carries key-cache invalidations between replicas over Redis pub/sub, so a key revoked on one replica is refused
-/// by every other within the time a message takes (the cache TTL bounds it if Redis is away).
+/// by every other within the time a message takes (the cache TTL bounds it if Redis is away). The multiplexer
+/// restores the subscription by itself after a reconnect.
 /// </summary>
-internal sealed partial class ApiKeyInvalidationRelay(IRedisClient redis, ApiKeyCache cache, ILogger<ApiKeyInvalidationRelay> logger) : IHostedService, IAsyncDisposable
+internal sealed partial class ApiKeyInvalidationRelay(SharedRedis redis, ApiKeyCache cache, ILogger<ApiKeyInvalidationRelay> logger) : IHostedService, IAsyncDisposable
 {
     public const string Channel = "platform:api-key-invalidations";
-    private IAsyncDisposable? _subscription;
+    private static readonly RedisChannel Messages = RedisChannel.Literal(Channel);
+    private ChannelMessageQueue? _subscription;
+    private Task _receiving = Task.CompletedTask;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         cache.Invalidated += Publish;
         try
         {
-            _subscription = await redis.SubscribeAsync(Channel, (_, message) =>
-            {
-                if (Parse(message) is { } what)
-                {
-                    cache.Evict(what);
-                }
-
-                return Task.CompletedTask;
-            }, cancellationToken);
+            var multiplexer = await redis.GetAsync();
+            _subscription = await multiplexer.GetSubscriber().SubscribeAsync(Messages);
+            _receiving = ReceiveAsync(_subscription);
         }
         catch (RedisException ex)
         {
@@ -39,8 +37,9 @@ internal sealed partial class ApiKeyInvalidationRelay(IRedisClient redis, ApiKey
         cache.Invalidated -= Publish;
         if (_subscription is not null)
         {
-            await _subscription.DisposeAsync();
+            await _subscription.UnsubscribeAsync();
             _subscription = null;
+            await _receiving;
         }
     }
 
@@ -61,13 +60,25 @@ internal sealed partial class ApiKeyInvalidationRelay(IRedisClient redis, ApiKey
         _ => null,
     };
 
+    // Messages one at a time, in arrival order, until the queue is unsubscribed.
+    private async Task ReceiveAsync(ChannelMessageQueue queue)
+    {
+        await foreach (var message in queue.WithCancellation(CancellationToken.None))
+        {
+            if (Parse(message.Message.ToString()) is { } what)
+            {
+                cache.Evict(what);
+            }
+        }
+    }
+
     private async void Publish(ApiKeyInvalidation what)
     {
         try
         {
-            await redis.PublishAsync(Channel, Format(what));
+            await redis.RunAsync(db => db.PublishAsync(Messages, Format(what)), CancellationToken.None);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             LogPublishFailed(logger, ex);
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Platform.Api.Metering;
+using Platform.Api.Observability;
 using Platform.Billing.Keys;
 
 namespace Platform.Api.Auth;
@@ -25,6 +26,25 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyCache cache, 
 
     private async Task AuthenticateAsync(HttpContext context, ApiKeyRequirement requirement)
     {
+        using (var span = ApiTracing.Source.StartActivity("auth"))
+        {
+            var identity = await IdentifyAsync(context, requirement);
+            if (identity is null)
+            {
+                // The 429 for too many failures is already written (headers the error handler would clear).
+                return;
+            }
+
+            span?.SetTag("platform.project_id", identity.Project.Id);
+            context.Features.Set(new ApiKeyFeature(identity));
+        }
+
+        await next(context);
+    }
+
+    /// <summary>The key's identity; null when a 429 for too many failures from this address was written instead.</summary>
+    private async Task<ApiKeyIdentity?> IdentifyAsync(HttpContext context, ApiKeyRequirement requirement)
+    {
         var address = context.Connection.RemoteIpAddress ?? IPAddress.None;
         // No key at all costs no lookup, so it is not counted: a client that forgot its header is not locked out.
         var token = BearerToken(context.Request.Headers.Authorization.ToString()) ?? throw AuthErrors.MissingKey();
@@ -32,7 +52,7 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyCache cache, 
         if (token.Length > MaxKeyLength || !token.StartsWith(ApiKeyGenerator.Prefix, StringComparison.Ordinal) || token.Any(char.IsWhiteSpace))
         {
             await FailAsync(context, address, AuthErrors.IncorrectKey(token));
-            return;
+            return null;
         }
 
         var hash = ApiKeyGenerator.Hash(token);
@@ -44,7 +64,7 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyCache cache, 
             if (cached == CachedAnswer.None && failures.IsBlocked(address))
             {
                 await TooManyFailuresAsync(context);
-                return;
+                return null;
             }
 
             identity = await cache.FindAsync(token, context.RequestAborted);
@@ -53,7 +73,7 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyCache cache, 
         if (identity is null || identity.StatusAt(time.GetUtcNow()) != ApiKeyStatus.Active)
         {
             await FailAsync(context, address, AuthErrors.IncorrectKey(token));
-            return;
+            return null;
         }
 
         if (!requirement.IsMetBy(identity.Key))
@@ -61,8 +81,7 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyCache cache, 
             throw AuthErrors.MissingScope(requirement.Scope);
         }
 
-        context.Features.Set(new ApiKeyFeature(identity));
-        await next(context);
+        return identity;
     }
 
     /// <summary>Counts the failure; the one that goes over the limit, and every one after it, is 429 instead of 401.</summary>

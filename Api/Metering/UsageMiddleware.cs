@@ -34,6 +34,7 @@ internal sealed class UsageMiddleware(RequestDelegate next, UsageMeter meter, Ti
         {
             if (!usage.Unmetered)
             {
+                using var span = ApiTracing.Source.StartActivity("metering");
                 await meter.RecordAsync(ToEvent(context, usage));
             }
         }

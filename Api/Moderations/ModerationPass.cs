@@ -27,6 +27,7 @@ internal sealed class ModerationPass(ITextClassifier classifier, ModerationEvent
     public async Task<ModerationRun> CheckInputAsync(
         HttpContext context, string model, IReadOnlyList<string> inputs, ModerationRequest? requested, TokenReservation reservation, string param)
     {
+        using var span = ApiTracing.Source.StartActivity("moderation");
         try
         {
             return await CheckAsync(context, model, inputs, requested, reservation, param);

@@ -4,9 +4,10 @@ namespace Platform.Api.Observability;
 
 /// <summary>
 /// Counts every request by route template (never the raw path, so ids do not explode the label set) and status,
-/// and times it to the end of its response. A client that left before any response is counted as 499.
+/// and times it to the end of its response, and writes its access-log line. A client that left before any
+/// response is counted as 499.
 /// </summary>
-internal sealed class RequestMetricsMiddleware(RequestDelegate next, RequestMetrics metrics)
+internal sealed class RequestMetricsMiddleware(RequestDelegate next, RequestMetrics metrics, AccessLog accessLog)
 {
     public const string Unmatched = "unmatched";
 
@@ -22,7 +23,9 @@ internal sealed class RequestMetricsMiddleware(RequestDelegate next, RequestMetr
         {
             var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? Unmatched;
             var status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 499 : context.Response.StatusCode;
-            metrics.Request(route, status, Stopwatch.GetElapsedTime(started));
+            var duration = Stopwatch.GetElapsedTime(started);
+            metrics.Request(route, status, duration);
+            accessLog.Write(context, route, status, duration);
         }
     }
 }

@@ -19,7 +19,17 @@ internal sealed class ConcurrencyCounter
         return false;
     }
 
-    public void Exit(long projectId) => _inFlight.AddOrUpdate(projectId, 0, (_, count) => Math.Max(0, count - 1));
+    public void Exit(long projectId)
+    {
+        // An idle project leaves no entry behind; the compare-and-remove loses to a request entering meanwhile.
+        if (_inFlight.AddOrUpdate(projectId, 0, (_, count) => Math.Max(0, count - 1)) == 0)
+        {
+            _inFlight.TryRemove(new KeyValuePair<long, int>(projectId, 0));
+        }
+    }
+
+    /// <summary>Projects with an entry: for tests that idle ones leave none.</summary>
+    internal int Count => _inFlight.Count;
 
     public int InFlight(long projectId) => _inFlight.GetValueOrDefault(projectId);
 }

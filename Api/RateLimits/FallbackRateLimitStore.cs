@@ -1,4 +1,4 @@
-using Platform.Billing.Redis;
+using StackExchange.Redis;
 
 namespace Platform.Api.RateLimits;
 
@@ -21,69 +21,49 @@ internal sealed partial class FallbackRateLimitStore(
     /// <summary>True while limits are local because Redis could not be reached.</summary>
     public bool IsDegraded => Volatile.Read(ref _degraded) == 1;
 
-    public async ValueTask<BucketDecision> TryTakeAsync(string key, double capacity, TimeSpan window, double amount, CancellationToken cancellationToken)
+    public ValueTask<RequestAdmission> AdmitRequestAsync(ProjectBuckets buckets, CancellationToken cancellationToken) =>
+        RunAsync(buckets, (store, b) => store.AdmitRequestAsync(b, cancellationToken));
+
+    public ValueTask<TokenAdmission> ReserveTokensAsync(ProjectBuckets buckets, long tokens, CancellationToken cancellationToken) =>
+        RunAsync(buckets, (store, b) => store.ReserveTokensAsync(b, tokens, cancellationToken));
+
+    public async ValueTask SettleAsync(ProjectBuckets buckets, long unused, CancellationToken cancellationToken) =>
+        await RunAsync(buckets, async (store, b) =>
+        {
+            await store.SettleAsync(b, unused, cancellationToken);
+            return true;
+        });
+
+    private async ValueTask<T> RunAsync<T>(ProjectBuckets buckets, Func<IRateLimitStore, ProjectBuckets, ValueTask<T>> call)
     {
         if (UseShared())
         {
             try
             {
-                var decision = await shared.TryTakeAsync(key, capacity, window, amount, cancellationToken);
+                var result = await call(shared, buckets);
                 Recovered();
-                return decision;
+                return result;
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 Degrade(ex);
             }
         }
 
-        return await local.TryTakeAsync(key, LocalShare(capacity), window, amount, cancellationToken);
-    }
-
-    public async ValueTask AdjustAsync(string key, double capacity, TimeSpan window, double delta, CancellationToken cancellationToken)
-    {
-        if (UseShared())
+        // A quota is a total, not a rate: locally this replica only knows its own part of it, so it keeps the whole.
+        return await call(local, buckets with
         {
-            try
-            {
-                await shared.AdjustAsync(key, capacity, window, delta, cancellationToken);
-                Recovered();
-                return;
-            }
-            catch (RedisException ex)
-            {
-                Degrade(ex);
-            }
-        }
-
-        await local.AdjustAsync(key, LocalShare(capacity), window, delta, cancellationToken);
+            Requests = LocalShare(buckets.Requests),
+            TokensPerMinute = LocalShare(buckets.TokensPerMinute),
+            TokensPerDay = LocalShare(buckets.TokensPerDay),
+        });
     }
 
-    public async ValueTask<long> AddToCounterAsync(string key, long delta, DateTimeOffset expiresAt, CancellationToken cancellationToken)
-    {
-        if (UseShared())
-        {
-            try
-            {
-                var value = await shared.AddToCounterAsync(key, delta, expiresAt, cancellationToken);
-                Recovered();
-                return value;
-            }
-            catch (RedisException ex)
-            {
-                Degrade(ex);
-            }
-        }
-
-        // A quota is a total, not a rate: locally this replica only knows its own part of it.
-        return await local.AddToCounterAsync(key, delta, expiresAt, cancellationToken);
-    }
-
-    private double LocalShare(double capacity) => Math.Max(1, Math.Floor(capacity / Math.Max(1, replicas)));
+    private BucketSpec LocalShare(BucketSpec bucket) => bucket with { Capacity = Math.Max(1, Math.Floor(bucket.Capacity / Math.Max(1, replicas))) };
 
     private bool UseShared() => !IsDegraded || time.GetUtcNow().ToUnixTimeMilliseconds() >= Interlocked.Read(ref _degradedUntilMs);
 
-    private void Degrade(RedisException exception)
+    private void Degrade(Exception exception)
     {
         Interlocked.Exchange(ref _degradedUntilMs, (time.GetUtcNow() + RetryAfter).ToUnixTimeMilliseconds());
         if (Interlocked.Exchange(ref _degraded, 1) == 0)

@@ -1,17 +1,21 @@
 namespace Platform.Api.RateLimits;
 
 /// <summary>
-/// Where token buckets live: in this process, or in Redis so every replica shares one limit. Both apply the
-/// arithmetic of <see cref="TokenBucket"/> atomically per key.
+/// Where token buckets and quota counters live: in this process, or in Redis so every replica shares one limit.
+/// Each method is one atomic step (one Redis script), applying the arithmetic of <see cref="TokenBucket"/>, so a
+/// completion costs three calls: admission, token reservation and settlement.
 /// </summary>
 internal interface IRateLimitStore
 {
-    /// <summary>Takes <paramref name="amount"/> from the bucket <paramref name="key"/> if it holds it.</summary>
-    ValueTask<BucketDecision> TryTakeAsync(string key, double capacity, TimeSpan window, double amount, CancellationToken cancellationToken);
+    /// <summary>Takes one request from requests per minute if it holds one, and reads tokens per minute without taking.</summary>
+    ValueTask<RequestAdmission> AdmitRequestAsync(ProjectBuckets buckets, CancellationToken cancellationToken);
 
-    /// <summary>Adds <paramref name="delta"/> (negative takes) without refusing: for reconciling a reservation with what was used.</summary>
-    ValueTask AdjustAsync(string key, double capacity, TimeSpan window, double delta, CancellationToken cancellationToken);
+    /// <summary>
+    /// Reserves <paramref name="tokens"/> against the quota (if any), tokens per minute and tokens per day, all or
+    /// nothing: the quota counts what is reserved, so concurrent requests cannot overshoot it.
+    /// </summary>
+    ValueTask<TokenAdmission> ReserveTokensAsync(ProjectBuckets buckets, long tokens, CancellationToken cancellationToken);
 
-    /// <summary>Adds <paramref name="delta"/> (0 reads) to a plain counter that disappears at <paramref name="expiresAt"/>; returns its value.</summary>
-    ValueTask<long> AddToCounterAsync(string key, long delta, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+    /// <summary>Gives back <paramref name="unused"/> reserved tokens (negative takes the excess used) to the buckets and the quota.</summary>
+    ValueTask SettleAsync(ProjectBuckets buckets, long unused, CancellationToken cancellationToken);
 }

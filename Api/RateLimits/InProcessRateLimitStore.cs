@@ -1,42 +1,137 @@
 namespace Platform.Api.RateLimits;
 
-/// <summary>Token buckets in this process's memory: exact for one replica, and the fallback when Redis is away.</summary>
+/// <summary>
+/// Token buckets in this process's memory: exact for one replica, and the fallback when Redis is away. A bucket
+/// that has refilled is the same as none, and a past month's counter is dead, so both are swept once a minute:
+/// memory follows the projects active now, not every project ever seen.
+/// </summary>
 internal sealed class InProcessRateLimitStore(TimeProvider time) : IRateLimitStore
 {
-    private readonly Dictionary<string, TokenBucket> _buckets = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (long Value, DateTimeOffset ExpiresAt)> _counters = new(StringComparer.Ordinal);
+    private static readonly long SweepEveryMs = (long)TimeSpan.FromMinutes(1).TotalMilliseconds;
+    private readonly Dictionary<string, (TokenBucket Bucket, long FullAtMs)> _buckets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Value, long ExpiresAtMs)> _counters = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private long _nextSweepMs;
 
-    public ValueTask<BucketDecision> TryTakeAsync(string key, double capacity, TimeSpan window, double amount, CancellationToken cancellationToken)
+    /// <summary>Buckets and counters held now: for tests of the sweep.</summary>
+    internal int Count
     {
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        lock (_lock)
+        get
         {
-            var decision = TokenBucket.TryTake(_buckets.TryGetValue(key, out var stored) ? stored : null, now, capacity, window.TotalMilliseconds, amount);
-            _buckets[key] = decision.Bucket;
-            return ValueTask.FromResult(decision);
+            lock (_lock)
+            {
+                return _buckets.Count + _counters.Count;
+            }
         }
     }
 
-    public ValueTask AdjustAsync(string key, double capacity, TimeSpan window, double delta, CancellationToken cancellationToken)
+    public ValueTask<RequestAdmission> AdmitRequestAsync(ProjectBuckets buckets, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         lock (_lock)
         {
-            _buckets[key] = TokenBucket.Adjust(_buckets.TryGetValue(key, out var stored) ? stored : null, now, capacity, window.TotalMilliseconds, delta);
+            Sweep(now);
+            var requests = Decide(buckets.Requests, now, 1);
+            if (requests.Allowed)
+            {
+                Save(buckets.Requests, requests.Bucket, now);
+            }
+
+            return ValueTask.FromResult(new RequestAdmission(requests, Decide(buckets.TokensPerMinute, now, 0)));
+        }
+    }
+
+    public ValueTask<TokenAdmission> ReserveTokensAsync(ProjectBuckets buckets, long tokens, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        lock (_lock)
+        {
+            Sweep(now);
+            if (buckets.Quota is { } quota && CounterValue(quota.Key, now) + tokens > quota.Limit)
+            {
+                return ValueTask.FromResult(new TokenAdmission(TokenRefusal.Quota, default, default));
+            }
+
+            var perMinute = Decide(buckets.TokensPerMinute, now, tokens);
+            if (!perMinute.Allowed)
+            {
+                return ValueTask.FromResult(new TokenAdmission(TokenRefusal.PerMinute, perMinute, default));
+            }
+
+            var perDay = Decide(buckets.TokensPerDay, now, tokens);
+            if (!perDay.Allowed)
+            {
+                return ValueTask.FromResult(new TokenAdmission(TokenRefusal.PerDay, perMinute, perDay));
+            }
+
+            Save(buckets.TokensPerMinute, perMinute.Bucket, now);
+            Save(buckets.TokensPerDay, perDay.Bucket, now);
+            AddToCounter(buckets.Quota, tokens, now);
+            return ValueTask.FromResult(new TokenAdmission(TokenRefusal.None, perMinute, perDay));
+        }
+    }
+
+    public ValueTask SettleAsync(ProjectBuckets buckets, long unused, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        lock (_lock)
+        {
+            Adjust(buckets.TokensPerMinute, now, unused);
+            Adjust(buckets.TokensPerDay, now, unused);
+            AddToCounter(buckets.Quota, -unused, now);
         }
 
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<long> AddToCounterAsync(string key, long delta, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    private BucketDecision Decide(BucketSpec spec, long now, double amount) =>
+        TokenBucket.TryTake(_buckets.TryGetValue(spec.Key, out var stored) ? stored.Bucket : null, now, spec.Capacity, spec.Window.TotalMilliseconds, amount);
+
+    private void Adjust(BucketSpec spec, long now, double delta) =>
+        Save(spec, TokenBucket.Adjust(_buckets.TryGetValue(spec.Key, out var stored) ? stored.Bucket : null, now, spec.Capacity, spec.Window.TotalMilliseconds, delta), now);
+
+    private void Save(BucketSpec spec, TokenBucket bucket, long now)
     {
-        var now = time.GetUtcNow();
-        lock (_lock)
+        var missing = spec.Capacity - bucket.Level;
+        var fullAt = missing <= 0 ? now : now + (long)Math.Ceiling(missing * spec.Window.TotalMilliseconds / spec.Capacity);
+        _buckets[spec.Key] = (bucket, fullAt);
+    }
+
+    private long CounterValue(string key, long now) =>
+        _counters.TryGetValue(key, out var stored) && stored.ExpiresAtMs > now ? stored.Value : 0;
+
+    private void AddToCounter(QuotaSpec? quota, long delta, long now)
+    {
+        if (quota is null || delta == 0)
         {
-            var current = _counters.TryGetValue(key, out var stored) && stored.ExpiresAt > now ? stored.Value : 0;
-            _counters[key] = (current + delta, expiresAt);
-            return ValueTask.FromResult(current + delta);
+            return;
+        }
+
+        _counters[quota.Key] = (CounterValue(quota.Key, now) + delta, quota.ExpiresAt.ToUnixTimeMilliseconds());
+    }
+
+    private void Sweep(long now)
+    {
+        if (now < _nextSweepMs)
+        {
+            return;
+        }
+
+        _nextSweepMs = now + SweepEveryMs;
+        foreach (var (key, stored) in _buckets)
+        {
+            if (stored.FullAtMs <= now)
+            {
+                _buckets.Remove(key);
+            }
+        }
+
+        foreach (var (key, stored) in _counters)
+        {
+            if (stored.ExpiresAtMs <= now)
+            {
+                _counters.Remove(key);
+            }
         }
     }
 }

@@ -6,9 +6,11 @@ namespace Platform.Api.RateLimits;
 /// One project's requests-per-minute as a <see cref="RateLimiter"/> for ASP.NET Core's rate-limiting middleware,
 /// over the shared token buckets (Redis or local). The synchronous attempt never takes anything: the middleware
 /// then awaits <see cref="AcquireAsyncCore"/>, which asks the store. State lives in the store, so a partition
-/// limiter that the middleware retires when idle loses nothing.
+/// limiter that the middleware retires when idle loses nothing. The admission (with the tokens-per-minute figures
+/// read in the same store call) is handed to <see cref="TierLimitsFilter"/> through the request's features, so the
+/// filter does not ask the store again for its headers.
 /// </summary>
-internal sealed class ProjectRequestLimiter(RateLimitGate gate, ProjectLimits limits, TimeProvider time) : RateLimiter
+internal sealed class ProjectRequestLimiter(RateLimitGate gate, ProjectLimits limits, IHttpContextAccessor requests, TimeProvider time) : RateLimiter
 {
     private long _lastUsedMs = time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -21,8 +23,9 @@ internal sealed class ProjectRequestLimiter(RateLimitGate gate, ProjectLimits li
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
         Interlocked.Exchange(ref _lastUsedMs, time.GetUtcNow().ToUnixTimeMilliseconds());
-        var result = await gate.AdmitRequestAsync(limits, cancellationToken);
-        return new Lease(result.Allowed, result);
+        var admitted = await gate.AdmitRequestAsync(limits, cancellationToken);
+        requests.HttpContext?.Features.Set(admitted);
+        return new Lease(admitted.Requests.Allowed, admitted.Requests);
     }
 
     /// <summary>A lease that carries the decision, so a rejection can say which limit, and for how long.</summary>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Platform.Api.Auth;
-using Platform.Billing.Redis;
+using Platform.Api.Coordination;
 
 namespace Platform.Api.RateLimits;
 
@@ -16,20 +16,21 @@ internal static class RateLimitServiceCollectionExtensions
             .Bind(configuration.GetSection(RateLimitOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddHttpContextAccessor();
         services.AddSingleton<ConcurrencyCounter>();
         services.AddSingleton<InProcessRateLimitStore>();
         services.AddSingleton<RateLimitGate>();
         services.AddSingleton<TierRateLimiterPolicy>();
         services.AddRateLimiter(options => options.AddPolicy<string, TierRateLimiterPolicy>(TierRateLimiterPolicy.Name));
-        if (string.IsNullOrWhiteSpace(configuration[$"{RedisOptions.SectionName}:Configuration"]))
+        if (!configuration.HasRedis())
         {
             services.AddSingleton<IRateLimitStore>(sp => sp.GetRequiredService<InProcessRateLimitStore>());
             return services;
         }
 
-        services.AddRedis(configuration);
+        services.AddSharedRedis(configuration);
         services.AddSingleton(sp => new FallbackRateLimitStore(
-            new RedisRateLimitStore(sp.GetRequiredService<IRedisClient>(), sp.GetRequiredService<TimeProvider>()),
+            new RedisRateLimitStore(sp.GetRequiredService<SharedRedis>(), sp.GetRequiredService<TimeProvider>()),
             sp.GetRequiredService<InProcessRateLimitStore>(),
             sp.GetRequiredService<IOptions<RateLimitOptions>>().Value.Replicas,
             sp.GetRequiredService<TimeProvider>(),

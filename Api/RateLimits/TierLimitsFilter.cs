@@ -11,7 +11,7 @@ namespace Platform.Api.RateLimits;
 /// <c>retry-after-ms</c>. Headers are written when the response starts, so they survive the error handler
 /// clearing the response.
 /// </summary>
-internal sealed class TierLimitsFilter(RateLimitGate gate, ConcurrencyCounter concurrency, RequestMetrics metrics) : IEndpointFilter
+internal sealed class TierLimitsFilter(ConcurrencyCounter concurrency, RequestMetrics metrics) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -19,11 +19,12 @@ internal sealed class TierLimitsFilter(RateLimitGate gate, ConcurrencyCounter co
         var key = http.GetApiKey();
         var identity = key.Identity;
         var tier = identity.Tier.Limits;
-        var limits = LimitsOf(key);
 
-        // The request was admitted by the rate-limiting middleware (the "tier" policy); read its bucket for the headers.
-        var requests = await gate.PeekRequestsAsync(limits, http.RequestAborted);
-        var state = new RateLimitState(limits, requests, await gate.PeekTokensAsync(limits, http.RequestAborted));
+        // The rate-limiting middleware (the "tier" policy) admitted the request and left the figures for the headers.
+        var admitted = http.Features.Get<AdmittedRequest>()
+            ?? throw new InvalidOperationException("The tier limits filter runs only behind the \"tier\" rate-limiting policy (RequireTierLimits).");
+        var requests = admitted.Requests;
+        var state = new RateLimitState(LimitsOf(key), requests, admitted.Tokens);
         http.Features.Set(state);
         http.Response.OnStarting(() =>
         {

@@ -12,7 +12,7 @@ namespace Platform.Api.RateLimits;
 /// RPM, so a tier change takes a fresh partition), each partition a <see cref="ProjectRequestLimiter"/>. A rejection
 /// is OpenAI's 429 with <c>Retry-After</c> and <c>retry-after-ms</c>.
 /// </summary>
-internal sealed class TierRateLimiterPolicy(RateLimitGate gate, TimeProvider time) : IRateLimiterPolicy<string>
+internal sealed class TierRateLimiterPolicy(RateLimitGate gate, IHttpContextAccessor requests, TimeProvider time) : IRateLimiterPolicy<string>
 {
     public const string Name = "tier";
 
@@ -29,18 +29,18 @@ internal sealed class TierRateLimiterPolicy(RateLimitGate gate, TimeProvider tim
         var limits = TierLimitsFilter.LimitsOf(key);
         return RateLimitPartition.Get(
             $"{limits.ProjectId}:{limits.RequestsPerMinute.ToString(CultureInfo.InvariantCulture)}",
-            _ => new ProjectRequestLimiter(gate, limits, time));
+            _ => new ProjectRequestLimiter(gate, limits, requests, time));
     }
 
-    private async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {
         var http = context.HttpContext;
         var result = (context.Lease as ProjectRequestLimiter.Lease)?.Result
             ?? new RateLimitResult(false, "requests", 0, 0, 60_000, 60_000, "Rate limit reached on requests per min (RPM).");
 
-        // All six headers, as on every other /v1 response: a client backing off wants the token budget too.
-        var tokens = http.FindApiKey() is { } key ? await gate.PeekTokensAsync(TierLimitsFilter.LimitsOf(key), cancellationToken) : null;
-        RateLimitHeaders.Apply(http.Response.Headers, result, tokens);
+        // All six headers, as on every other /v1 response: a client backing off wants the token budget too. The
+        // admission read the tokens-per-minute bucket in the same store call, so this costs no round trip.
+        RateLimitHeaders.Apply(http.Response.Headers, result, http.Features.Get<AdmittedRequest>()?.Tokens);
         RateLimitHeaders.ApplyRetry(http.Response.Headers, result);
         var error = new ApiException(StatusCodes.Status429TooManyRequests, result.Message!, "requests", null, "rate_limit_exceeded");
         http.RequestServices.GetRequiredService<RequestMetrics>().RateLimited("requests");

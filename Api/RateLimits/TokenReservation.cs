@@ -6,19 +6,20 @@ namespace Platform.Api.RateLimits;
 /// <summary>
 /// Tokens a request holds against its tier's tokens per minute and per day: admitted at prompt + max tokens before
 /// generation, settled with the real count (prompt + generated) when it ends, whether it finished, failed or was
-/// cancelled. Requests outside the tier filter (no state) reserve nothing.
+/// cancelled. The monthly quota counts the reservation at once and the real count at settlement, so concurrent
+/// requests cannot overshoot it. Requests outside the tier filter (no state) reserve nothing.
 /// </summary>
 internal sealed class TokenReservation
 {
     private readonly RateLimitGate? _gate;
-    private readonly RateLimitState? _state;
+    private readonly ProjectBuckets? _buckets;
     private readonly long _reserved;
     private int _settled;
 
-    private TokenReservation(RateLimitGate? gate, RateLimitState? state, long reserved)
+    private TokenReservation(RateLimitGate? gate, ProjectBuckets? buckets, long reserved)
     {
         _gate = gate;
-        _state = state;
+        _buckets = buckets;
         _reserved = reserved;
     }
 
@@ -30,7 +31,8 @@ internal sealed class TokenReservation
         }
 
         var gate = context.RequestServices.GetRequiredService<RateLimitGate>();
-        if (!await gate.QuotaAllowsAsync(state.Limits, tokens, context.RequestAborted))
+        var reserved = await gate.ReserveTokensAsync(state.Limits, tokens, context.RequestAborted);
+        if (reserved.Refusal == TokenRefusal.Quota)
         {
             // No Retry-After: waiting does not help, and the SDKs must not retry it.
             context.RequestServices.GetRequiredService<RequestMetrics>().RateLimited("quota");
@@ -42,9 +44,9 @@ internal sealed class TokenReservation
                 "insufficient_quota");
         }
 
-        var result = await gate.ReserveTokensAsync(state.Limits, tokens, context.RequestAborted);
+        var result = reserved.Tokens!;
         state.Tokens = result;
-        if (!result.Allowed)
+        if (!reserved.Granted)
         {
             context.RequestServices.GetRequiredService<RequestMetrics>().RateLimited("tokens");
             context.Response.OnStarting(() =>
@@ -55,19 +57,18 @@ internal sealed class TokenReservation
             throw new ApiException(StatusCodes.Status429TooManyRequests, result.Message!, "tokens", null, "rate_limit_exceeded");
         }
 
-        return new TokenReservation(gate, state, tokens);
+        return new TokenReservation(gate, reserved.Buckets, tokens);
     }
 
-    /// <summary>Gives back what was reserved but not used; once only.</summary>
+    /// <summary>Gives back what was reserved but not used, to the limits and the quota; once only.</summary>
     public async Task SettleAsync(long used)
     {
-        if (_gate is null || _state is null || Interlocked.Exchange(ref _settled, 1) == 1)
+        if (_gate is null || _buckets is null || Interlocked.Exchange(ref _settled, 1) == 1)
         {
             return;
         }
 
         // Not the request's token: a client that left must still give back its reservation.
-        await _gate.ReconcileAsync(_state.Limits, _reserved, used, CancellationToken.None);
-        await _gate.ConsumeQuotaAsync(_state.Limits, used, CancellationToken.None);
+        await _gate.SettleAsync(_buckets, _reserved, used, CancellationToken.None);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Platform.Api.Auth;
 using Platform.Api.Errors;
+using Platform.Api.Observability;
 using Platform.Api.Streaming;
 using Platform.Inference.Engine;
 using Platform.Inference.Models;
@@ -50,6 +51,7 @@ internal sealed class Admission : IDisposable
                 $"{sequences} choices of up to {kvTokensPerSequence} tokens each (prompt + max tokens) need more sequence slots or KV-cache tokens than a device of model '{model.Name}' has. Ask for fewer choices or fewer max tokens.");
         }
 
+        using var span = ApiTracing.Source.StartActivity("waiting_room");
         var room = context.RequestServices.GetRequiredService<WaitingRooms>();
         var queue = room.QueueFor(model);
         var tier = context.FindApiKey()?.Identity;
@@ -64,6 +66,7 @@ internal sealed class Admission : IDisposable
             room.Time.GetTimestamp());
         var admission = new Admission(room, queue, ticket, context);
         var outcome = queue.Enter(ticket, out var position, out var estimate);
+        span?.SetTag("platform.waiting_room.entry", outcome.ToString());
         switch (outcome)
         {
             case EntryOutcome.Admitted:
@@ -104,7 +107,14 @@ internal sealed class Admission : IDisposable
     }
 
     /// <summary>For an opted-in stream still queued: waits, writing <c>: queue position N, estimated wait S s</c> as the position falls.</summary>
-    public Task WaitAsync(SseWriter writer) => _reservation is not null ? Task.CompletedTask : WaitInQueueAsync(writer);
+    public async Task WaitAsync(SseWriter writer)
+    {
+        if (_reservation is null)
+        {
+            using var span = ApiTracing.Source.StartActivity("waiting_room");
+            await WaitInQueueAsync(writer);
+        }
+    }
 
     public void Dispose()
     {

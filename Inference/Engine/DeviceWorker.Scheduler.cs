@@ -185,6 +185,7 @@ public sealed partial class DeviceWorker
     {
         try
         {
+            sequence.Trace.PrefillStarting();
             sequence.Cache ??= _runner.CreateCache();
             using var logits = _runner.Step(sequence.Prompt.AsSpan(sequence.Prefilled, chunk), sequence.Cache);
             sequence.Prefilled += chunk;
@@ -213,6 +214,11 @@ public sealed partial class DeviceWorker
         _prefilling.RemoveRange(start, count);
         var longest = group.Max(s => s.Prompt.Length);
         var tokens = group.Sum(s => s.Prompt.Length);
+        foreach (var sequence in group)
+        {
+            sequence.Trace.PrefillStarting();
+        }
+
         try
         {
             using var logits = _runner.PrefillBatch([.. group.Select(s => s.Prompt)], longest, out var presents);
@@ -247,6 +253,7 @@ public sealed partial class DeviceWorker
     /// <summary>Samples the first token after prefill; the sequence then joins the batch, or leaves if that token ended it.</summary>
     private void Admit(Sequence sequence, LogitsRow logits)
     {
+        sequence.Trace.PrefillFinished();
         if (Accept(sequence, logits))
         {
             LeaveWaiting(sequence, null);
@@ -359,6 +366,7 @@ public sealed partial class DeviceWorker
         var token = sequence.Sampler.Next(logits, out var logprobs);
         Interlocked.Increment(ref _generatedTokens);
         sequence.Generated++;
+        sequence.Trace.Generated(sequence.Generated);
         sequence.LastToken = token;
         var options = sequence.Request.Options;
         var closed = sequence.Sampler.StructureClosed;

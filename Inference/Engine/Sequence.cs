@@ -16,6 +16,7 @@ internal sealed class Sequence : IDisposable
         Sampler = new Sampler(request.Options, seed);
         Cancellation = cancellation;
         Prompt = [.. request.PromptIds];
+        Trace = new SequenceTrace(Prompt.Length);
     }
 
     public GenerationRequest Request { get; }
@@ -53,6 +54,9 @@ internal sealed class Sequence : IDisposable
     /// <summary>Capacity the engine reserved for this sequence itself, released when it leaves; null when the caller holds it.</summary>
     public EngineReservation? Reservation { get; init; }
 
+    /// <summary>Its prefill and decode spans, children of the span current where it was created.</summary>
+    public SequenceTrace Trace { get; }
+
     public ChannelReader<TokenEvent> Reader => _output.Reader;
 
     public void Emit(TokenEvent tokenEvent) => _output.Writer.TryWrite(tokenEvent);
@@ -60,6 +64,7 @@ internal sealed class Sequence : IDisposable
     public void Complete(Exception? error = null)
     {
         Left = true;
+        Trace.Finished(Generated, error);
         _output.Writer.TryComplete(error);
         Dispose();
         Reservation?.Dispose();

@@ -31,8 +31,8 @@ public sealed class ApiKeyCacheTests(MigratedTemplate template) : BillingDatabas
         Billing.Clock.Advance(ApiKeyCache.Ttl);
         var fresh = await cache.FindAsync(key.Secret, default);
 
-        Assert.Equal(ApiKeyStatus.Active, stale!.StatusAt(Billing.Clock.Now));
-        Assert.Equal(ApiKeyStatus.Revoked, fresh!.StatusAt(Billing.Clock.Now));
+        Assert.Equal(ApiKeyStatus.Active, stale!.StatusAt(Billing.Clock.GetUtcNow()));
+        Assert.Equal(ApiKeyStatus.Revoked, fresh!.StatusAt(Billing.Clock.GetUtcNow()));
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class ApiKeyCacheTests(MigratedTemplate template) : BillingDatabas
 
         cache.Invalidate(key.Key.Id);
 
-        Assert.Equal(ApiKeyStatus.Revoked, (await cache.FindAsync(key.Secret, default))!.StatusAt(Billing.Clock.Now));
+        Assert.Equal(ApiKeyStatus.Revoked, (await cache.FindAsync(key.Secret, default))!.StatusAt(Billing.Clock.GetUtcNow()));
         Assert.Equal([new ApiKeyInvalidation(KeyId: key.Key.Id)], raised);
     }
 
@@ -61,7 +61,7 @@ public sealed class ApiKeyCacheTests(MigratedTemplate template) : BillingDatabas
 
         cache.Evict(new ApiKeyInvalidation(SecretHash: ApiKeyGenerator.Hash(key.Secret)));
 
-        Assert.Equal(ApiKeyStatus.Revoked, (await cache.FindAsync(key.Secret, default))!.StatusAt(Billing.Clock.Now));
+        Assert.Equal(ApiKeyStatus.Revoked, (await cache.FindAsync(key.Secret, default))!.StatusAt(Billing.Clock.GetUtcNow()));
         Assert.Equal(0, raised);
     }
 

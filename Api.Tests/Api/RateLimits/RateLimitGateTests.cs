@@ -1,6 +1,6 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.AspNetCore.Http;
 using Platform.Api.RateLimits;
-using Platform.Api.Tests.Support;
 
 namespace Platform.Api.Tests.Api.RateLimits;
 
@@ -15,10 +15,10 @@ public sealed class RateLimitGateTests
 
         for (var i = 0; i < 3; i++)
         {
-            Assert.True((await gate.AdmitRequestAsync(Free, CancellationToken.None)).Allowed);
+            Assert.True((await gate.AdmitRequestAsync(Free, CancellationToken.None)).Requests.Allowed);
         }
 
-        var refused = await gate.AdmitRequestAsync(Free, CancellationToken.None);
+        var refused = (await gate.AdmitRequestAsync(Free, CancellationToken.None)).Requests;
         Assert.False(refused.Allowed);
         Assert.Equal("requests", refused.Type);
         Assert.Contains("requests per min (RPM): Limit 3", refused.Message, StringComparison.Ordinal);
@@ -26,19 +26,19 @@ public sealed class RateLimitGateTests
     }
 
     [Fact]
-    public async Task ReserveTokens_ReconciledWithRealUse_GivesBackTheRest()
+    public async Task ReserveTokens_SettledWithRealUse_GivesBackTheRest()
     {
         var gate = new RateLimitGate(new InProcessRateLimitStore(new FakeTimeProvider(DateTimeOffset.UnixEpoch)), TimeProvider.System);
 
         var first = await gate.ReserveTokensAsync(Free, 900, CancellationToken.None);
         var refused = await gate.ReserveTokensAsync(Free, 900, CancellationToken.None);
-        await gate.ReconcileAsync(Free, reserved: 900, used: 100, CancellationToken.None);
+        await gate.SettleAsync(first.Buckets, reserved: 900, used: 100, CancellationToken.None);
         var after = await gate.ReserveTokensAsync(Free, 900, CancellationToken.None);
 
-        Assert.True(first.Allowed);
-        Assert.False(refused.Allowed);
-        Assert.Equal("tokens", refused.Type);
-        Assert.True(after.Allowed);
+        Assert.True(first.Granted);
+        Assert.False(refused.Granted);
+        Assert.Equal("tokens", refused.Tokens!.Type);
+        Assert.True(after.Granted);
     }
 
     [Fact]
@@ -46,14 +46,14 @@ public sealed class RateLimitGateTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         var gate = new RateLimitGate(new InProcessRateLimitStore(clock), clock);
-        Assert.True((await gate.ReserveTokensAsync(Free, 1_000, CancellationToken.None)).Allowed);
+        Assert.True((await gate.ReserveTokensAsync(Free, 1_000, CancellationToken.None)).Granted);
         clock.Advance(TimeSpan.FromMinutes(1));
 
         var refused = await gate.ReserveTokensAsync(Free, 1_000, CancellationToken.None);
 
-        Assert.False(refused.Allowed);
-        Assert.Contains("tokens per day (TPD)", refused.Message, StringComparison.Ordinal);
-        Assert.True((await gate.ReserveTokensAsync(Free, 400, CancellationToken.None)).Allowed);
+        Assert.Equal(TokenRefusal.PerDay, refused.Refusal);
+        Assert.Contains("tokens per day (TPD)", refused.Tokens!.Message, StringComparison.Ordinal);
+        Assert.True((await gate.ReserveTokensAsync(Free, 400, CancellationToken.None)).Granted);
     }
 
     [Fact]
@@ -75,19 +75,26 @@ public sealed class RateLimitGateTests
     }
 
     [Fact]
-    public async Task Quota_CountsUsedTokensPerMonth_AndStartsAgainNextMonth()
+    public async Task Quota_CountsReservedThenUsedTokensPerMonth_AndStartsAgainNextMonth()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 23, 0, 0, TimeSpan.Zero));
         var gate = new RateLimitGate(new InProcessRateLimitStore(clock), clock);
-        var limits = Free with { MonthlyTokenQuota = 100 };
+        var limits = Free with { TokensPerMinute = 1_000_000, TokensPerDay = 1_000_000, MonthlyTokenQuota = 100 };
 
-        Assert.True(await gate.QuotaAllowsAsync(limits, 100, CancellationToken.None));
-        await gate.ConsumeQuotaAsync(limits, 80, CancellationToken.None);
-        Assert.True(await gate.QuotaAllowsAsync(limits, 20, CancellationToken.None));
-        Assert.False(await gate.QuotaAllowsAsync(limits, 21, CancellationToken.None));
-        Assert.True(await gate.QuotaAllowsAsync(Free, 1_000_000, CancellationToken.None));
+        var first = await gate.ReserveTokensAsync(limits, 60, CancellationToken.None);
+        Assert.True(first.Granted);
+        Assert.Equal(TokenRefusal.Quota, (await gate.ReserveTokensAsync(limits, 41, CancellationToken.None)).Refusal);
+        Assert.Null((await gate.ReserveTokensAsync(limits, 41, CancellationToken.None)).Tokens);
+        await gate.SettleAsync(first.Buckets, reserved: 60, used: 30, CancellationToken.None);
+        Assert.True((await gate.ReserveTokensAsync(limits, 70, CancellationToken.None)).Granted);
+        Assert.Equal(TokenRefusal.Quota, (await gate.ReserveTokensAsync(limits, 1, CancellationToken.None)).Refusal);
+        Assert.True((await gate.ReserveTokensAsync(Free with { TokensPerMinute = 1_000_000, TokensPerDay = 1_000_000 }, 1_000, CancellationToken.None)).Granted);
 
+        // A settlement after the month turned still lands in the month it was reserved in.
+        var late = await gate.ReserveTokensAsync(limits with { MonthlyTokenQuota = 1_000 }, 500, CancellationToken.None);
         clock.Advance(TimeSpan.FromHours(2));
-        Assert.True(await gate.QuotaAllowsAsync(limits, 100, CancellationToken.None));
+        await gate.SettleAsync(late.Buckets, reserved: 500, used: 0, CancellationToken.None);
+        Assert.True((await gate.ReserveTokensAsync(limits, 100, CancellationToken.None)).Granted);
+        Assert.Equal(TokenRefusal.Quota, (await gate.ReserveTokensAsync(limits, 1, CancellationToken.None)).Refusal);
     }
 }

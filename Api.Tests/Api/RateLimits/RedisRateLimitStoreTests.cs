@@ -1,6 +1,6 @@
+using Microsoft.Extensions.Time.Testing;
 using Platform.Api.RateLimits;
-using Platform.Api.Tests.Billing.Redis;
-using Platform.Api.Tests.Support;
+using Platform.Api.Tests.Api.Coordination;
 
 namespace Platform.Api.Tests.Api.RateLimits;
 
@@ -8,75 +8,135 @@ namespace Platform.Api.Tests.Api.RateLimits;
 [Collection(RedisTests.Name)]
 public sealed class RedisRateLimitStoreTests(RedisFixture redis)
 {
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
     [Fact]
-    public async Task TryTake_TwoReplicasConcurrently_AdmitExactlyTheSharedCapacity()
+    public async Task Admit_TwoReplicasConcurrently_AdmitExactlyTheSharedCapacity()
     {
-        await using var first = redis.CreateClient();
-        await using var second = redis.CreateClient();
+        await using var first = redis.Connect();
+        await using var second = redis.Connect();
         var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddDays(20_000));
         var replicas = new[] { new RedisRateLimitStore(first, clock), new RedisRateLimitStore(second, clock) };
-        var key = RedisFixture.NewPrefix(nameof(TryTake_TwoReplicasConcurrently_AdmitExactlyTheSharedCapacity)) + "rpm";
+        var buckets = Buckets(nameof(Admit_TwoReplicasConcurrently_AdmitExactlyTheSharedCapacity), rpm: 100, tpm: 1_000);
 
-        var decisions = await Task.WhenAll(Enumerable.Range(0, 1_000).Select(i =>
-            replicas[i % 2].TryTakeAsync(key, 100, TimeSpan.FromMinutes(1), 1, CancellationToken.None).AsTask()));
+        var admissions = await Task.WhenAll(Enumerable.Range(0, 1_000).Select(i =>
+            replicas[i % 2].AdmitRequestAsync(buckets, CancellationToken.None).AsTask()));
 
-        Assert.Equal(100, decisions.Count(d => d.Allowed));
-        Assert.All(decisions.Where(d => !d.Allowed), d => Assert.InRange(d.RetryAfterMs, 1, 600));
+        Assert.Equal(100, admissions.Count(a => a.Requests.Allowed));
+        Assert.All(admissions.Where(a => !a.Requests.Allowed), a => Assert.InRange(a.Requests.RetryAfterMs, 1, 600));
+        Assert.All(admissions, a => Assert.Equal(1_000, a.Tokens.Remaining));
     }
 
     [Fact]
-    public async Task TryTakeAndAdjust_MatchTheInProcessArithmetic()
+    public async Task EveryCall_MatchesTheInProcessArithmetic()
     {
-        await using var client = redis.CreateClient();
+        await using var connection = redis.Connect();
         var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddDays(20_000));
-        var shared = new RedisRateLimitStore(client, clock);
+        var shared = new RedisRateLimitStore(connection, clock);
         var local = new InProcessRateLimitStore(clock);
-        var key = RedisFixture.NewPrefix(nameof(TryTakeAndAdjust_MatchTheInProcessArithmetic)) + "tpm";
-        var window = TimeSpan.FromMinutes(1);
+        var buckets = Buckets(nameof(EveryCall_MatchesTheInProcessArithmetic), rpm: 3, tpm: 1_000, tpd: 1_500, quota: 5_000);
 
-        foreach (var (advanceMs, amount, adjust) in new[] { (0, 600.0, 0.0), (1_500, 300, 250), (10, 500, 0), (20_000, 400, -50), (0, 2_000, 0) })
+        foreach (var (advanceMs, tokens, used) in new[] { (0, 600L, 100L), (1_500, 300, 300), (10, 500, 700), (20_000, 400, 0), (0, 2_000, 0), (70_000, 900, 50) })
         {
             clock.Advance(TimeSpan.FromMilliseconds(advanceMs));
-            var expected = await local.TryTakeAsync("same", 1_000, window, amount, CancellationToken.None);
-            var actual = await shared.TryTakeAsync(key, 1_000, window, amount, CancellationToken.None);
-            Assert.Equal(expected.Allowed, actual.Allowed);
-            Assert.Equal(expected.Remaining, actual.Remaining, 6);
-            Assert.Equal(expected.ResetMs, actual.ResetMs);
-            Assert.Equal(expected.RetryAfterMs, actual.RetryAfterMs);
-            if (adjust != 0)
+            var expectedAdmission = await local.AdmitRequestAsync(buckets, CancellationToken.None);
+            var actualAdmission = await shared.AdmitRequestAsync(buckets, CancellationToken.None);
+            AssertSame(expectedAdmission.Requests, actualAdmission.Requests);
+            AssertSame(expectedAdmission.Tokens, actualAdmission.Tokens);
+
+            var expected = await local.ReserveTokensAsync(buckets, tokens, CancellationToken.None);
+            var actual = await shared.ReserveTokensAsync(buckets, tokens, CancellationToken.None);
+            Assert.Equal(expected.Refusal, actual.Refusal);
+            AssertSame(expected.PerMinute, actual.PerMinute);
+            AssertSame(expected.PerDay, actual.PerDay);
+            if (expected.Refusal == TokenRefusal.None)
             {
-                await local.AdjustAsync("same", 1_000, window, adjust, CancellationToken.None);
-                await shared.AdjustAsync(key, 1_000, window, adjust, CancellationToken.None);
+                await local.SettleAsync(buckets, tokens - used, CancellationToken.None);
+                await shared.SettleAsync(buckets, tokens - used, CancellationToken.None);
             }
         }
     }
 
     [Fact]
-    public async Task AddToCounter_SumsAndExpiresWhenTold()
+    public async Task Quota_TwentyConcurrentReservationsOnTwoReplicas_CannotOvershoot()
     {
-        await using var client = redis.CreateClient();
-        var store = new RedisRateLimitStore(client, TimeProvider.System);
-        var key = RedisFixture.NewPrefix(nameof(AddToCounter_SumsAndExpiresWhenTold)) + "quota";
-        var expires = DateTimeOffset.UtcNow.AddDays(3);
+        await using var first = redis.Connect();
+        await using var second = redis.Connect();
+        var replicas = new[] { new RedisRateLimitStore(first, TimeProvider.System), new RedisRateLimitStore(second, TimeProvider.System) };
+        var buckets = Buckets(nameof(Quota_TwentyConcurrentReservationsOnTwoReplicas_CannotOvershoot), rpm: 1_000, tpm: 1_000_000, quota: 1_000);
 
-        Assert.Equal(5, await store.AddToCounterAsync(key, 5, expires, CancellationToken.None));
-        Assert.Equal(12, await store.AddToCounterAsync(key, 7, expires, CancellationToken.None));
-        Assert.Equal(12, await store.AddToCounterAsync(key, 0, expires, CancellationToken.None));
-        var ttl = (await client.ExecuteAsync("PTTL", [key])).AsInt64();
-        Assert.InRange(ttl, TimeSpan.FromDays(2.9).TotalMilliseconds, TimeSpan.FromDays(3).TotalMilliseconds);
+        var admissions = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            replicas[i % 2].ReserveTokensAsync(buckets, 100, CancellationToken.None).AsTask()));
+
+        // Counted only at settlement, all 20 would pass the check and use 2,000 of a 1,000 quota.
+        Assert.Equal(10, admissions.Count(a => a.Refusal == TokenRefusal.None));
+        Assert.Equal(10, admissions.Count(a => a.Refusal == TokenRefusal.Quota));
+        await replicas[0].SettleAsync(buckets, 100, CancellationToken.None);
+        Assert.Equal(TokenRefusal.None, (await replicas[1].ReserveTokensAsync(buckets, 100, CancellationToken.None)).Refusal);
+    }
+
+    [Fact]
+    public async Task Quota_CounterExpiresWhenTold()
+    {
+        await using var connection = redis.Connect();
+        var store = new RedisRateLimitStore(connection, TimeProvider.System);
+        var expires = DateTimeOffset.UtcNow.AddDays(3);
+        var buckets = Buckets(nameof(Quota_CounterExpiresWhenTold), rpm: 10, tpm: 10_000, quota: 1_000, quotaExpiresAt: expires);
+
+        await store.ReserveTokensAsync(buckets, 300, CancellationToken.None);
+        await store.SettleAsync(buckets, 300 - 120, CancellationToken.None);
+
+        var database = (await connection.GetAsync()).GetDatabase();
+        Assert.Equal(120, (long)await database.StringGetAsync(buckets.Quota!.Key));
+        var ttl = await database.KeyTimeToLiveAsync(buckets.Quota.Key);
+        Assert.InRange(ttl!.Value.TotalDays, 2.9, 3);
+    }
+
+    [Fact]
+    public async Task Scripts_AfterTheServerForgetsThem_AreLoadedAgain()
+    {
+        await using var connection = redis.Connect(",allowAdmin=true");
+        var store = new RedisRateLimitStore(connection, TimeProvider.System);
+        var buckets = Buckets(nameof(Scripts_AfterTheServerForgetsThem_AreLoadedAgain), rpm: 10, tpm: 1_000);
+        Assert.True((await store.AdmitRequestAsync(buckets, CancellationToken.None)).Requests.Allowed);
+
+        var multiplexer = await connection.GetAsync();
+        await multiplexer.GetServer(multiplexer.GetEndPoints()[0]).ScriptFlushAsync();
+
+        var after = await store.AdmitRequestAsync(buckets, CancellationToken.None);
+        Assert.True(after.Requests.Allowed);
+        Assert.Equal(8, Math.Floor(after.Requests.Remaining));
     }
 
     [Fact]
     public async Task ReserveTokens_TwoReplicasConcurrently_AdmitOneGlobalTokensPerMinute()
     {
-        await using var first = redis.CreateClient();
-        await using var second = redis.CreateClient();
+        await using var first = redis.Connect();
+        await using var second = redis.Connect();
         var gates = new[] { new RateLimitGate(new RedisRateLimitStore(first, TimeProvider.System), TimeProvider.System), new RateLimitGate(new RedisRateLimitStore(second, TimeProvider.System), TimeProvider.System) };
         var limits = new ProjectLimits(RedisFixture.NewPrefix(nameof(ReserveTokens_TwoReplicasConcurrently_AdmitOneGlobalTokensPerMinute)), 1_000, TokensPerMinute: 10_000, TokensPerDay: 1_000_000, 100);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => gates[i % 2].ReserveTokensAsync(limits, 300, CancellationToken.None).AsTask()));
 
         // 10,000 tokens a minute admit 33 reservations of 300 (plus at most one refilled while the test runs), not 66.
-        Assert.InRange(results.Count(r => r.Allowed), 33, 34);
+        Assert.InRange(results.Count(r => r.Granted), 33, 34);
+    }
+
+    private static ProjectBuckets Buckets(string test, double rpm, double tpm, double tpd = 1_000_000, long? quota = null, DateTimeOffset? quotaExpiresAt = null)
+    {
+        var prefix = RedisFixture.NewPrefix(test);
+        return new ProjectBuckets(
+            new BucketSpec(prefix + "rpm", rpm, Minute),
+            new BucketSpec(prefix + "tpm", tpm, Minute),
+            new BucketSpec(prefix + "tpd", tpd, TimeSpan.FromDays(1)),
+            quota is { } limit ? new QuotaSpec(prefix + "quota", limit, quotaExpiresAt ?? DateTimeOffset.UtcNow.AddDays(40)) : null);
+    }
+
+    private static void AssertSame(BucketDecision expected, BucketDecision actual)
+    {
+        Assert.Equal(expected.Allowed, actual.Allowed);
+        Assert.Equal(expected.Remaining, actual.Remaining, 6);
+        Assert.Equal(expected.ResetMs, actual.ResetMs);
+        Assert.Equal(expected.RetryAfterMs, actual.RetryAfterMs);
     }
 }

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Platform.Api.Tests.Billing.Redis;
+using Platform.Api.Tests.Api.Coordination;
 using Platform.Api.Tests.Support;
 using Platform.Inference.Synthetic;
 
@@ -30,6 +30,8 @@ public sealed class TwoReplicaTests(RedisFixture redis) : IAsyncLifetime
             .UseSetting("Inference:IntraOpThreads", "1")
             .UseSetting("ConnectionStrings:Platform", _database.ConnectionString)
             .UseSetting("Redis:Configuration", redis.Endpoint)
+            // A busy test machine must not turn one slow reply into a second of local shares.
+            .UseSetting("Redis:FailFastMs", "2000")
             .UseSetting("RateLimits:Replicas", "2")
             .UseSetting("PLATFORM_ADMIN_KEY", _adminKey));
         _first = Replica();

@@ -53,14 +53,14 @@ public sealed class OverloadTests(OverloadHost fixture) : IClassFixture<Overload
         var tiers = Enumerable.Repeat('A', 60).Concat(Enumerable.Repeat('B', 60)).Concat(Enumerable.Repeat('F', 80)).ToArray();
         new Random(7).Shuffle(tiers);
         var requests = tiers.Select(tier => Task.Run(() => SendAsync(clients[tier], tier, clock))).ToArray();
-        await WaitUntil(() => rooms.Queues.Sum(q => q.Depth) == 150 && requests.Count(r => r.IsCompleted) == 50, "150 queued and 50 turned away");
+        await Poll.UntilAsync(() => rooms.Queues.Sum(q => q.Depth) == 150 && requests.Count(r => r.IsCompleted) == 50, "150 queued and 50 turned away");
 
         // One more tier-B stream, opted in to queue updates: behind every A and B, it pushes one more free request out.
         var queued = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var updates = Task.Run(() => QueueUpdatesStreamAsync(clients['B'], queued));
         var firstPosition = await queued.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(121, firstPosition);
-        await WaitUntil(() => rooms.Queues.Sum(q => q.Depth) == 150 && requests.Count(r => r.IsCompleted) == 51, "150 queued and 51 turned away");
+        await Poll.UntilAsync(() => rooms.Queues.Sum(q => q.Depth) == 150 && requests.Count(r => r.IsCompleted) == 51, "150 queued and 51 turned away");
 
         // Under overload, health, metrics and admin answer at once: they never queue behind completions.
         using (var open = Host.Client(null, TimeSpan.FromSeconds(5)))
@@ -98,7 +98,7 @@ public sealed class OverloadTests(OverloadHost fixture) : IClassFixture<Overload
         Assert.True(positions.Zip(positions.Skip(1)).All(p => p.Second < p.First), $"positions: {string.Join(",", positions)}");
 
         // Afterwards nothing is left: no running or waiting sequence, no reservation, an empty queue.
-        await WaitUntil(
+        await Poll.UntilAsync(
             () => pool.Load is { RunningSequences: 0, WaitingSequences: 0, ReservedSequences: 0, ReservedKvTokens: 0, UsedKvTokens: 0 } && rooms.Queues.Sum(q => q.Depth) == 0,
             $"the engine and the queue empty ({pool.Load})");
         var metrics = await Host.ScrapeAsync();
@@ -185,16 +185,6 @@ public sealed class OverloadTests(OverloadHost fixture) : IClassFixture<Overload
 
         Assert.True(done, "the opted-in stream ended without [DONE]");
         return positions;
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"timed out waiting for {what}");
-            await Task.Delay(20);
-        }
     }
 
     private sealed record Outcome(char Tier, int Status, TimeSpan HeadersAt, bool Done, string? Error, long RetryAfterMs, double RetryAfterSeconds, string? QueueWaitMs);

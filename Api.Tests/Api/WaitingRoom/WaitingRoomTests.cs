@@ -106,10 +106,7 @@ public sealed class WaitingRoomTests(ShortWaitHost fixture) : IClassFixture<Shor
         using var hold = Host.LoadedModel.Pool.TryReserve(2, 1);
         var waiting = Enumerable.Range(0, 2).Select(_ => client.PostAsync(new Uri("/v1/completions", UriKind.Relative), Json(Body))).ToList();
         var rooms = Host.Services.GetRequiredService<WaitingRooms>();
-        while (rooms.Queues.Sum(q => q.Depth) < 2)
-        {
-            await Task.Delay(10);
-        }
+        await Poll.UntilAsync(() => rooms.Queues.Sum(q => q.Depth) >= 2, TimeSpan.FromSeconds(30), "two requests in the queue");
 
         var clock = Stopwatch.StartNew();
         using var third = await client.PostAsync(new Uri("/v1/completions", UriKind.Relative), Json(Body));
@@ -133,10 +130,7 @@ public sealed class WaitingRoomTests(ShortWaitHost fixture) : IClassFixture<Shor
         var hold = pool.TryReserve(2, 1);
         using var leave = new CancellationTokenSource();
         var waiting = client.PostAsync(new Uri("/v1/completions", UriKind.Relative), Json(Body), leave.Token);
-        while (rooms.Queues.Sum(q => q.Depth) < 1)
-        {
-            await Task.Delay(10);
-        }
+        await Poll.UntilAsync(() => rooms.Queues.Sum(q => q.Depth) >= 1, TimeSpan.FromSeconds(30), "the request in the queue");
 
         await leave.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);

@@ -74,7 +74,7 @@ public sealed class DevicePoolAdmissionTests(OrtFixture ort)
         Assert.Equal(8, first.Count);
         Assert.Equal(first, second);
         Assert.Throws<InvalidOperationException>(() => model.Pool.GenerateAsync(request, reservation));
-        await WaitUntil(() => model.Pool.Load.RunningSequences == 0);
+        await Poll.UntilAsync(() => model.Pool.Load.RunningSequences == 0, TimeSpan.FromSeconds(30), "model.Pool.Load.RunningSequences == 0");
         Assert.Equal(2, model.Pool.Load.ReservedSequences);
         Assert.Equal(20, model.Pool.Load.ReservedKvTokens);
         Assert.Equal(0, model.Pool.Load.UsedKvTokens);
@@ -101,14 +101,14 @@ public sealed class DevicePoolAdmissionTests(OrtFixture ort)
 
         var short1 = new GenerationRequest([464, 68], new GenerationOptions { MaxTokens = 3, Temperature = 0f, IgnoreEos = true });
         var waiting = DeviceWorkerTests.Collect(model.Pool.GenerateAsync(short1));
-        await WaitUntil(() => model.Pool.Load.QueuedSequences == 1);
+        await Poll.UntilAsync(() => model.Pool.Load.QueuedSequences == 1, TimeSpan.FromSeconds(30), "model.Pool.Load.QueuedSequences == 1");
         Assert.False(waiting.IsCompleted);
 
         await busy.CancelAsync();
         var events = await waiting;
 
         Assert.Equal(3, events.Count);
-        await WaitUntil(() => model.Pool.Load is { ReservedSequences: 0, ReservedKvTokens: 0, RunningSequences: 0, WaitingSequences: 0, UsedKvTokens: 0 });
+        await Poll.UntilAsync(() => model.Pool.Load is { ReservedSequences: 0, ReservedKvTokens: 0, RunningSequences: 0, WaitingSequences: 0, UsedKvTokens: 0 }, TimeSpan.FromSeconds(30), "model.Pool.Load is { ReservedSequences: 0, ReservedKvTokens: 0, RunningSequences: 0, WaitingSequences: 0, UsedKvTokens: 0 }");
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class DevicePoolAdmissionTests(OrtFixture ort)
         using var cancel = new CancellationTokenSource();
 
         var waiting = DeviceWorkerTests.Collect(model.Pool.GenerateAsync(Endless, cancel.Token));
-        await WaitUntil(() => model.Pool.Load.QueuedSequences == 1);
+        await Poll.UntilAsync(() => model.Pool.Load.QueuedSequences == 1, TimeSpan.FromSeconds(30), "model.Pool.Load.QueuedSequences == 1");
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
@@ -145,15 +145,5 @@ public sealed class DevicePoolAdmissionTests(OrtFixture ort)
 
         var budget = model.Pool.Load.Devices[0].MaxKvTokens;
         Assert.InRange(budget, model.Config.ContextLength, 4L * model.Config.ContextLength);
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 300 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.True(condition());
     }
 }

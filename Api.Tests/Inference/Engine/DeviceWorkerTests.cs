@@ -59,7 +59,7 @@ public sealed class DeviceWorkerTests(OrtFixture ort)
         });
 
         Assert.Equal(3, received);
-        await WaitUntil(() => worker.Active == 0 && worker.KvTokens == 0);
+        await Poll.UntilAsync(() => worker.Active == 0 && worker.KvTokens == 0, TimeSpan.FromSeconds(30), "worker.Active == 0 && worker.KvTokens == 0");
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class DeviceWorkerTests(OrtFixture ort)
             break;
         }
 
-        await WaitUntil(() => model.Pool.Workers[0].Active == 0);
+        await Poll.UntilAsync(() => model.Pool.Workers[0].Active == 0, TimeSpan.FromSeconds(30), "model.Pool.Workers[0].Active == 0");
     }
 
     [Fact]
@@ -181,15 +181,5 @@ public sealed class DeviceWorkerTests(OrtFixture ort)
         }
 
         return list;
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.True(condition());
     }
 }

@@ -25,7 +25,7 @@ public sealed class DisconnectStormTests(OrtFixture ort)
         var received = await Task.WhenAll(streams);
 
         Assert.All(received, count => Assert.InRange(count, 1, 6));
-        await WaitUntil(() => model.Pool.Load is { RunningSequences: 0, WaitingSequences: 0, ReservedSequences: 0, ReservedKvTokens: 0, UsedKvTokens: 0 });
+        await Poll.UntilAsync(() => model.Pool.Load is { RunningSequences: 0, WaitingSequences: 0, ReservedSequences: 0, ReservedKvTokens: 0, UsedKvTokens: 0 }, TimeSpan.FromSeconds(60), "model.Pool.Load is { RunningSequences: 0, WaitingSequences: 0, ReservedSequences: 0, ReservedKvTokens: 0, UsedKvTokens: 0 }");
         Assert.All(model.Pool.Workers, w => Assert.Equal(0, w.Active));
     }
 
@@ -37,10 +37,7 @@ public sealed class DisconnectStormTests(OrtFixture ort)
         EngineReservation? reservation = null;
         if (reserved)
         {
-            while ((reservation = model.Pool.TryReserve(1, model.Pool.KvTokensFor(request))) is null)
-            {
-                await Task.Delay(2);
-            }
+            await Poll.UntilAsync(() => (reservation = model.Pool.TryReserve(1, model.Pool.KvTokensFor(request))) is not null, TimeSpan.FromSeconds(60), "room in the pool");
         }
 
         using (reservation)
@@ -62,15 +59,5 @@ public sealed class DisconnectStormTests(OrtFixture ort)
 
             return count;
         }
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 500 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.True(condition());
     }
 }

@@ -1,0 +1,31 @@
+namespace Platform.Api.RateLimits;
+
+/// <summary>One token bucket: where it is kept, how much it holds and how long it takes to refill from empty.</summary>
+internal readonly record struct BucketSpec(string Key, double Capacity, TimeSpan Window);
+
+/// <summary>A project's monthly token quota: the counter of its month (tokens reserved and used), and when it may go.</summary>
+internal sealed record QuotaSpec(string Key, long Limit, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// Every limit a request of one project meets, named so one store call can apply them together. The keys share
+/// the project's hash tag (<c>{proj_1}</c>), so a Redis Cluster keeps them in one slot for one script.
+/// </summary>
+internal sealed record ProjectBuckets(BucketSpec Requests, BucketSpec TokensPerMinute, BucketSpec TokensPerDay, QuotaSpec? Quota);
+
+/// <summary>The request taken from requests per minute, and tokens per minute as it stands (for the headers).</summary>
+internal readonly record struct RequestAdmission(BucketDecision Requests, BucketDecision Tokens);
+
+/// <summary>Which limit refused a token reservation; <see cref="None"/> when it was granted.</summary>
+internal enum TokenRefusal
+{
+    None,
+    Quota,
+    PerMinute,
+    PerDay,
+}
+
+/// <summary>
+/// A token reservation's outcome: granted (both buckets and the quota charged) or refused by one limit (nothing
+/// charged). The decisions the refusal did not reach are default.
+/// </summary>
+internal readonly record struct TokenAdmission(TokenRefusal Refusal, BucketDecision PerMinute, BucketDecision PerDay);
