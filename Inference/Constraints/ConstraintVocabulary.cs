@@ -6,10 +6,13 @@ namespace Platform.Inference.Constraints;
 /// <summary>A model's tokens as bytes in a prefix tree, and its end-of-sequence ids: what every constraint on that model masks.</summary>
 public sealed class ConstraintVocabulary
 {
+    private readonly Lazy<StringTokenTable> _strings;
+
     private ConstraintVocabulary(TokenTrie trie, IReadOnlyList<int> endOfSequenceIds)
     {
         Trie = trie;
         EndOfSequenceIds = endOfSequenceIds;
+        _strings = new Lazy<StringTokenTable>(() => new StringTokenTable(trie));
     }
 
     public IReadOnlyList<int> EndOfSequenceIds { get; }
@@ -17,6 +20,9 @@ public sealed class ConstraintVocabulary
     public int Size => Trie.VocabularySize;
 
     internal TokenTrie Trie { get; }
+
+    /// <summary>The tokens' effect on an open JSON string, built on first use (a few trie walks without allocation).</summary>
+    internal StringTokenTable Strings => _strings.Value;
 
     public static ConstraintVocabulary From(ITokenizer tokenizer, IReadOnlyList<int> endOfSequenceIds, int vocabularySize)
     {
@@ -30,7 +36,6 @@ public sealed class ConstraintVocabulary
             // An end-of-sequence id ends generation whatever its text (a test model may reuse an ordinary token).
             bytes[id] = null;
         }
-
 
         return new ConstraintVocabulary(new TokenTrie(bytes), endOfSequenceIds);
     }

@@ -91,6 +91,34 @@ internal sealed class GrammarState : IEquatable<GrammarState>
         return builder?.Build() is { } next && (next.CanContinue || next.IsComplete) ? next : null;
     }
 
+    /// <summary>
+    /// The parse is inside a JSON string and nowhere else (one stack, string on top): the string lexer's state,
+    /// and the bytes that must follow the string before the structure is complete.
+    /// </summary>
+    public bool TryGetOpenString(out int lexerState, out int remainingAfterString)
+    {
+        if (_stacks.Length == 1 && !IsComplete && _stacks[0] is { Node: StringNode } top)
+        {
+            lexerState = top.Position;
+            remainingAfterString = MinRemaining - StringLexer.Remaining(top.Position);
+            return true;
+        }
+
+        lexerState = 0;
+        remainingAfterString = 0;
+        return false;
+    }
+
+    /// <summary>For an open string (<see cref="TryGetOpenString"/>): the state right after its closing quote, or null when nothing may follow.</summary>
+    public GrammarState? AfterStringCloses()
+    {
+        var top = _stacks[0];
+        var builder = new Builder();
+        builder.Expand(new Frame(top.Node, StringLexer.Closed, top.Next), 0);
+        var next = builder.Build();
+        return next.CanContinue || next.IsComplete ? next : null;
+    }
+
     public GrammarState? Feed(ReadOnlySpan<byte> bytes)
     {
         var state = this;

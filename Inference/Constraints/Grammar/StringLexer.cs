@@ -17,6 +17,10 @@ internal static class StringLexer
     private const int AfterF0 = 34; // 90..BF then two more
     private const int AfterF4 = 35; // 80..8F then two more
 
+    /// <summary>Every state a string can be left open in between two tokens.</summary>
+    public static IReadOnlyList<int> OpenStates { get; } =
+        [Body, Escape, HexFirst, HexFirst + 1, HexFirst + 2, HexFirst + 3, Continuations + 1, Continuations + 2, Continuations + 3, AfterE0, AfterED, AfterF0, AfterF4];
+
     public static bool CanContinue(int state) => state != Closed;
 
     public static bool CanEnd(int state) => state == Closed;
