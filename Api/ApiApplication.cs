@@ -1,5 +1,6 @@
 using Platform.Api.Admin;
 using Platform.Api.Auth;
+using Platform.Api.Budgets;
 using Platform.Api.Cors;
 using Platform.Api.Chat;
 using Platform.Api.Completions;
@@ -45,6 +46,7 @@ public static class ApiApplication
         builder.Services.AddApiKeyAuth();
         builder.Services.AddSdkCors();
         builder.Services.AddTierLimits(builder.Configuration);
+        builder.Services.AddBudgets(builder.Configuration);
         builder.Services.AddObservability(builder.Configuration);
         builder.Services.AddWaitingRoom(builder.Configuration);
         builder.Services.AddModelServerMetrics();

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.Billing.Accounts;
 using Platform.Billing.Audit;
+using Platform.Billing.Budgets;
 using Platform.Billing.Data;
 using Platform.Billing.Keys;
 using Platform.Billing.Migrations;
@@ -45,6 +46,7 @@ public static class BillingServiceCollectionExtensions
         services.TryAddSingleton(sp => new ModelPriceRepository(sp.GetRequiredService<BillingDatabase>()));
         services.TryAddSingleton(sp => new AuditLogRepository(sp.GetRequiredService<BillingDatabase>()));
         services.TryAddSingleton(sp => new ModerationEventRepository(sp.GetRequiredService<BillingDatabase>()));
+        services.TryAddSingleton(sp => new ProjectSpendRepository(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<BillingDatabase>()));
         return services;
     }
 }

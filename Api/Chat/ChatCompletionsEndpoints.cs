@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Platform.Api.Budgets;
 using Platform.Api.Metering;
 using Platform.Api.Moderations;
 using Platform.Api.Observability;
@@ -32,6 +33,7 @@ internal static class ChatCompletionsEndpoints
             .Select(i => new ChoiceRequest(i, promptIds, sampling.ToOptions(maxTokens, i, request.TopLogprobs) with { Constraint = constraints.Constraint }))
             .ToList();
         CompletionRunner.Validate(model, choices, "messages");
+        await BudgetReservation.ReserveAsync(context, model.Name, promptIds.Count, (long)maxTokens * sampling.N);
         var reservation = await TokenReservation.ReserveAsync(context, promptIds.Count + ((long)maxTokens * sampling.N));
         var moderation = await context.ModerateInputAsync(
             model.Name, [.. request.Messages.Select(m => m["content"] as string ?? string.Empty)], moderationRequest, reservation, "messages");

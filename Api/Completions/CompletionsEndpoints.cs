@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Platform.Api.Budgets;
 using Platform.Api.Metering;
 using Platform.Api.Moderations;
 using Platform.Api.Observability;
@@ -35,6 +36,7 @@ internal static class CompletionsEndpoints
 
         CompletionRunner.Validate(model, choices, "prompt");
         var promptTokens = prompts.Sum(p => p.Ids.Count);
+        await BudgetReservation.ReserveAsync(context, model.Name, promptTokens, choices.Sum(c => (long)c.Options.MaxTokens));
         var reservation = await TokenReservation.ReserveAsync(context, promptTokens + choices.Sum(c => (long)c.Options.MaxTokens));
         var moderation = await context.ModerateInputAsync(model.Name, [.. prompts.Select(p => p.Text)], null, reservation, "prompt");
         var response = new CompletionResponseBuilder(

@@ -69,6 +69,12 @@ public sealed class ProjectRepository
             var before = row.ToProject();
             row.Name = changes.Name ?? row.Name;
             row.TierId = changes.TierId ?? row.TierId;
+            if (changes.Budget is { } budget)
+            {
+                row.MonthlyBudgetUsd = budget.MonthlyBudgetUsd;
+                row.BudgetAlertRatio = budget.BudgetAlertRatio;
+            }
+
             row.UpdatedAt = change.Now;
             await change.SaveAsync();
             var after = row.ToProject();

@@ -7,6 +7,9 @@ public static class AuditActions
     public const string Update = "update";
     public const string Revoke = "revoke";
     public const string Rotate = "rotate";
+
+    /// <summary>A project's spend reached the alert ratio of its monthly budget (written by the system, once a month).</summary>
+    public const string BudgetAlert = "budget_alert";
 }
 
 /// <summary>The entity types recorded in the audit log.</summary>

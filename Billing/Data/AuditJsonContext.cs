@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Platform.Billing.Accounts;
+using Platform.Billing.Budgets;
 using Platform.Billing.Keys;
 using Platform.Billing.Pricing;
 using Platform.Billing.Tiers;
@@ -13,4 +14,5 @@ namespace Platform.Billing.Data;
 [JsonSerializable(typeof(Tier))]
 [JsonSerializable(typeof(ApiKey))]
 [JsonSerializable(typeof(ModelPrice))]
+[JsonSerializable(typeof(BudgetAlert))]
 internal sealed partial class AuditJsonContext : JsonSerializerContext;

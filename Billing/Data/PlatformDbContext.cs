@@ -31,6 +31,8 @@ internal sealed class PlatformDbContext(DbContextOptions<PlatformDbContext> opti
             project.ToTable("projects");
             project.HasOne(p => p.Organization).WithMany().HasForeignKey(p => p.OrganizationId);
             project.HasOne(p => p.Tier).WithMany().HasForeignKey(p => p.TierId);
+            project.Property(p => p.MonthlyBudgetUsd).HasPrecision(18, 6);
+            project.Property(p => p.BudgetAlertRatio).HasPrecision(7, 6);
         });
         modelBuilder.Entity<ApiKeyRow>(key =>
         {

@@ -21,5 +21,9 @@ internal sealed class ProjectRow : IRow
 
     public DateTimeOffset UpdatedAt { get; set; }
 
-    public Project ToProject() => new(Id, OrganizationId, Name, TierId, CreatedAt, UpdatedAt);
+    public decimal? MonthlyBudgetUsd { get; set; }
+
+    public decimal? BudgetAlertRatio { get; set; }
+
+    public Project ToProject() => new(Id, OrganizationId, Name, TierId, CreatedAt, UpdatedAt, MonthlyBudgetUsd, BudgetAlertRatio);
 }
