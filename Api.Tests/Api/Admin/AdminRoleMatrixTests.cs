@@ -174,6 +174,8 @@ public sealed class AdminRoleMatrixTests(ApiFixture api)
             new("GET", "/admin/api_keys/{key_id}", Fixed($"/admin/api_keys/{t.KeyA}"), Ok, Ok, NotFound),
             new("POST", "/admin/api_keys/{key_id}/revoke", async _ => ($"/admin/api_keys/{await FreshKeyAsync(t)}/revoke", null), Ok, Ok, NotFound),
             new("POST", "/admin/api_keys/{key_id}/rotate", async _ => ($"/admin/api_keys/{await FreshKeyAsync(t)}/rotate", null), Ok, Ok, NotFound),
+            // The engine's state is what the open /metrics shows too; no organization owns it.
+            new("GET", "/admin/engine", Fixed("/admin/engine"), Ok, Ok, Ok),
             new("GET", "/admin/tiers", Fixed("/admin/tiers"), Ok, Ok, Ok),
             new("POST", "/admin/tiers", _ => Task.FromResult<(string, string?)>(("/admin/tiers",
                 $$"""{"name":"m-{{Guid.NewGuid():N}}","requests_per_minute":10,"tokens_per_minute":1000,"tokens_per_day":10000,"max_concurrent_requests":2}""")), Created, Forbidden, Forbidden),

@@ -1,4 +1,3 @@
-using Microsoft.Playwright;
 using Platform.Api.Tests.Support;
 
 namespace Platform.Api.Tests.Api.Contract;
@@ -8,19 +7,13 @@ namespace Platform.Api.Tests.Api.Contract;
 /// port (the contract's server URL is relative), authorizes with a key and runs one "Try it out".
 /// </summary>
 [Collection(ApiTests.Name)]
-public sealed class DocsTryItOutTests(ApiFixture api)
+public sealed class DocsTryItOutTests(ApiFixture api, BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    private static readonly string[] ChromiumFlags =
-        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
     [Fact]
     public async Task Docs_TryItOutWithAKey_200()
     {
-        var chromium = Environment.GetEnvironmentVariable("PLATFORM_TEST_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
-        Assert.True(File.Exists(chromium), $"Chromium is missing at {chromium}: ./test.sh installs Debian's chromium, or set PLATFORM_TEST_CHROMIUM.");
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ChromiumFlags, Timeout = 60_000 });
-        var page = await browser.NewPageAsync();
+        await using var context = await browser.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
 
         await page.GotoAsync(new Uri(api.BaseAddress, "docs/index.html").ToString());

@@ -88,17 +88,17 @@ public sealed class DrainTests(ITestOutputHelper output) : IAsyncLifetime
         await using var app = await Environment.StartReplicaAsync(new Dictionary<string, string>
         {
             ["Inference:MaxBatchSize"] = "1",
-            ["Inference:MaxKvTokens"] = "8192",
+            ["Inference:MaxKvTokens"] = "16384",
             ["WaitingRoom:MaxWait"] = "00:02:00",
-            ["Api:DrainTimeout"] = "00:00:03",
+            ["Api:DrainTimeout"] = "00:00:01",
         });
         await Environment.CreateInferenceKeyAsync(app.Address);
         using var client = Environment.Client(app.Address, Deadline);
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        // One stream holds the only slot for far longer than the drain allows (4,000 tokens take several seconds); a second
-        // request waits in the waiting room behind it.
-        var running = Task.Run(() => StreamOutcome.ReadAsync(client, "v1/completions", Environment.StreamBody(4000), started));
+        // One stream holds the only slot for far longer than the drain allows (16,000 tokens take several seconds even
+        // on an idle machine, where 4,000 once finished within the drain); a second request waits in the waiting room behind it.
+        var running = Task.Run(() => StreamOutcome.ReadAsync(client, "v1/completions", Environment.StreamBody(16000), started));
         await started.Task.WaitAsync(Deadline);
         var queued = Task.Run(() => StreamOutcome.ReadAsync(client, "v1/completions", Environment.StreamBody(4)));
         await WaitAsync(async () => (await ScrapeAsync(client)).Sum("platform_waiting_room_queue_depth") == 1, "the second request to queue");

@@ -36,7 +36,7 @@ internal sealed class ReplicaEnvironment : IAsyncDisposable
     {
         var models = Directory.CreateTempSubdirectory("platform-drain-models-").FullName;
         var spool = Directory.CreateTempSubdirectory("platform-drain-spool-").FullName;
-        SyntheticModelWriter.Write(Path.Combine(models, Model), SyntheticModelSpec.Tiny(float16: false, seed: 5) with { ContextLength = 4096 });
+        SyntheticModelWriter.Write(Path.Combine(models, Model), SyntheticModelSpec.Tiny(float16: false, seed: 5) with { ContextLength = 16384 });
         using var config = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(models, Model, "genai_config.json")));
         var ends = config.RootElement.GetProperty("model").GetProperty("eos_token_id").EnumerateArray().Select(e => $"\"{e.GetInt32()}\":-100");
         return new ReplicaEnvironment(await TestDatabase.CreateAsync("platform_drain"), models, spool, "{" + string.Join(',', ends) + "}");

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace Platform.Api.Tests.Api.Console;
+namespace Platform.Api.Tests.Support;
 
 /// <summary>
 /// Debian's Chromium driven by Playwright (never a downloaded browser): <c>/usr/bin/chromium</c>, or
