@@ -60,15 +60,14 @@ internal sealed class MeteringJournal : IDisposable
     }
 
     /// <summary>
-    /// Closes the segment being appended to (new events start another), fsyncing it first if some of its events
-    /// are not handed on yet; a segment already fully handled is deleted at once.
+    /// Closes the segment being appended to (new events start another); a segment already fully handled is deleted
+    /// at once, any other waits for its last events (and is fsynced meanwhile with the others, on the interval).
     /// </summary>
     public void Rotate()
     {
-        Segment? closed;
         lock (_lock)
         {
-            closed = _current;
+            var closed = _current;
             _current = null;
             if (closed is null)
             {
@@ -79,12 +78,8 @@ internal sealed class MeteringJournal : IDisposable
             if (closed.Outstanding == 0)
             {
                 Remove(closed);
-                return;
             }
         }
-
-        // Outside the lock: requests never wait on an fsync. Nobody appends to a closed segment.
-        Sync(closed);
     }
 
     /// <summary>The writer has stored (or spooled, or given up on) <paramref name="events"/> events of segment <paramref name="sequence"/>.</summary>
@@ -103,18 +98,19 @@ internal sealed class MeteringJournal : IDisposable
         }
     }
 
-    /// <summary>fsyncs the segment being appended to, if it has events written since its last fsync.</summary>
+    /// <summary>fsyncs every segment with events written since its last fsync: one fsync per interval, not per batch.</summary>
     public void FlushToDisk()
     {
-        Segment? current;
+        List<Segment> segments;
         lock (_lock)
         {
-            current = _current;
+            segments = [.. _segments.Values];
         }
 
-        if (current is not null)
+        // Outside the lock: requests never wait on an fsync.
+        foreach (var segment in segments)
         {
-            Sync(current);
+            Sync(segment);
         }
     }
 
