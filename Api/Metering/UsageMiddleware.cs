@@ -9,8 +9,10 @@ namespace Platform.Api.Metering;
 /// <summary>
 /// One usage event per /v1 request, recorded when the request ends whatever the outcome: it runs outside the error
 /// handler and the status pages, so 400/401/404/429/500s are recorded with the status the client got, and a client
-/// that left is recorded as cancelled (499 when it left before any response). Recording is a channel write: the
-/// request never waits on the database.
+/// that left is recorded as cancelled (499 when it left before any response). Recording is a journal append (no
+/// fsync) and a channel write: the request never waits on the database. It happens before the response's last byte
+/// goes out, since no /v1 response sets a Content-Length: Kestrel ends a chunked body (or writes a whole unflushed
+/// one) only once the pipeline has returned, so a client that got a complete response has its event on the journal.
 /// </summary>
 internal sealed class UsageMiddleware(RequestDelegate next, UsageMeter meter, TimeProvider time)
 {

@@ -153,7 +153,8 @@ internal sealed class MeteringSpool : IDisposable
         _lock.Dispose();
     }
 
-    private static byte[] Frame(IReadOnlyList<UsageEvent> batch)
+    /// <summary>One frame (magic, length, checksum, payload): the journal writes its events in the same form.</summary>
+    internal static byte[] Frame(IReadOnlyList<UsageEvent> batch)
     {
         var payload = UsageEventCodec.Encode(batch);
         var frame = new byte[HeaderSize + payload.Length];

@@ -10,7 +10,10 @@ namespace Platform.Billing.Metering;
 /// whatever arrived within <see cref="MeteringOptions.FlushIntervalMs"/> of a batch's first event go to Postgres;
 /// a batch Postgres refuses or does not take in time goes to the spool, and while the spool holds anything it is
 /// offered to Postgres every <see cref="MeteringOptions.ReplayIntervalMs"/>. On shutdown the queue is drained to
-/// Postgres or the spool before the loop ends.
+/// Postgres or the spool before the loop ends. Every event is also on the journal from the moment it was recorded:
+/// after each batch the writer reports its events handled and rotates the journal, and it fsyncs the journal every
+/// <see cref="MeteringOptions.JournalFsyncIntervalMs"/>; journal segments left by a killed process are moved into
+/// the spool at start-up and replayed like any spooled batch.
 /// </summary>
 internal sealed partial class MeteringWriter(
     UsageMeter meter,
@@ -22,7 +25,9 @@ internal sealed partial class MeteringWriter(
 {
     private readonly MeteringOptions _options = options.Value;
     private readonly Lock _lateLock = new();
+    private readonly Dictionary<long, int> _batchSegments = [];
     private MeteringSpool? _spool;
+    private MeteringJournal? _journal;
     private MeteringMetrics? _metrics;
     private volatile bool _postgresDown;
     private long _oldestInFlightTicks;
@@ -55,6 +60,14 @@ internal sealed partial class MeteringWriter(
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         _spool = spoolFactory.Open();
+        var recovered = RecoverJournal(_spool);
+        _journal = new MeteringJournal(_spool.Directory);
+        meter.AttachJournal(_journal);
+        if (recovered > 0)
+        {
+            LogJournalRecovered(logger, recovered, _spool.Directory);
+        }
+
         if (_spool.HasData)
         {
             // Left by an earlier run (perhaps killed): replay as soon as the loop starts.
@@ -83,6 +96,7 @@ internal sealed partial class MeteringWriter(
     {
         lock (_lateLock)
         {
+            _journal?.Dispose();
             _spool?.Dispose();
         }
 
@@ -92,6 +106,8 @@ internal sealed partial class MeteringWriter(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        using var stopSync = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var syncing = SyncJournalAsync(stopSync.Token);
         var reader = meter.Reader;
         var batch = new List<UsageEvent>(_options.BatchSize);
         while (true)
@@ -109,16 +125,77 @@ internal sealed partial class MeteringWriter(
                 continue;
             }
 
-            batch.Add(first);
-            Interlocked.CompareExchange(ref _oldestInFlightTicks, first.EndedAt.UtcTicks, 0);
+            Add(batch, first);
+            Interlocked.CompareExchange(ref _oldestInFlightTicks, first.Event.EndedAt.UtcTicks, 0);
             await FillAsync(batch);
             await WriteOrSpoolAsync(batch);
             batch.Clear();
+            HandedOn();
             Interlocked.Exchange(ref _oldestInFlightTicks, 0);
             await ReplayIfDueAsync(stoppingToken);
         }
 
+        await stopSync.CancelAsync();
+        await syncing;
         LogDrained(logger, _spool!.Events);
+    }
+
+    /// <summary>
+    /// Moves the journal segments an earlier process left in this slot (it was killed, or could not hand them on)
+    /// into the spool, fsynced, so that the replay takes them to Postgres; events already there count once.
+    /// </summary>
+    private static long RecoverJournal(MeteringSpool spool)
+    {
+        long recovered = 0;
+        foreach (var segment in MeteringJournal.LeftOver(spool.Directory))
+        {
+            var events = MeteringSpool.ReadSegment(segment).SelectMany(b => b).ToList();
+            if (events.Count > 0)
+            {
+                spool.Append(events);
+                recovered += events.Count;
+            }
+
+            File.Delete(segment);
+        }
+
+        spool.Seal();
+        return recovered;
+    }
+
+    private void Add(List<UsageEvent> batch, JournaledEvent journaled)
+    {
+        batch.Add(journaled.Event);
+        _batchSegments[journaled.Segment] = _batchSegments.GetValueOrDefault(journaled.Segment) + 1;
+    }
+
+    /// <summary>The batch is in Postgres or the spool (or lost, and counted so): its journal entries are no longer needed.</summary>
+    private void HandedOn()
+    {
+        foreach (var (segment, events) in _batchSegments)
+        {
+            _journal!.Done(segment, events);
+        }
+
+        _batchSegments.Clear();
+        _journal!.Rotate();
+    }
+
+    /// <summary>Bounds what a power loss can take: events not yet in Postgres that the page cache held for longer than the interval.</summary>
+    private async Task SyncJournalAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(_options.JournalFsyncIntervalMs), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                _journal!.FlushToDisk();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the loop drains the queue into Postgres or the spool, which is fsynced.
+        }
     }
 
     private async Task FillAsync(List<UsageEvent> batch)
@@ -129,7 +206,7 @@ internal sealed partial class MeteringWriter(
         {
             while (batch.Count < _options.BatchSize && reader.TryRead(out var next))
             {
-                batch.Add(next);
+                Add(batch, next);
             }
 
             var remaining = deadline - Stopwatch.GetTimestamp();
@@ -203,7 +280,14 @@ internal sealed partial class MeteringWriter(
         }
     }
 
-    private void SpoolLate(UsageEvent usage) => Spool([usage]);
+    private void SpoolLate(JournaledEvent usage)
+    {
+        Spool([usage.Event]);
+        lock (_lateLock)
+        {
+            _journal?.Done(usage.Segment, 1);
+        }
+    }
 
     /// <summary>
     /// Writes to Postgres within the write timeout: the events stored and those already there; null when it could not (Postgres is then marked down and the
@@ -333,6 +417,9 @@ internal sealed partial class MeteringWriter(
 
     [LoggerMessage(EventId = 5005, Level = LogLevel.Critical, Message = "Usage metering: Postgres rejected a batch of {Events} events for its data; it was set aside in the spool folder's rejected file")]
     private static partial void LogRejected(ILogger logger, Exception exception, int events);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "Usage metering: {Events} events found in the journal of a process that did not stop cleanly, moved to the spool at {Directory}")]
+    private static partial void LogJournalRecovered(ILogger logger, long events, string directory);
 
     [LoggerMessage(EventId = 5006, Level = LogLevel.Error, Message = "Usage metering: the spool could not be read for replay")]
     private static partial void LogReplayFailed(ILogger logger, Exception exception);
