@@ -2,6 +2,7 @@
 const form = document.getElementById('sign-in-form');
 const input = document.getElementById('api-key');
 const error = document.getElementById('api-key-error');
+const submit = form.querySelector('button[type=submit]');
 
 form.addEventListener('submit', async event => {
   event.preventDefault();
@@ -25,3 +26,6 @@ form.addEventListener('submit', async event => {
   // Only our own pages: an open redirect would let a link send a signed-in user anywhere.
   location.assign(next && /^\/console\/[a-z-]+$/.test(next) ? next : '/console');
 });
+
+// Only now can a submission go through fetch; until here the button stays disabled (see sign-in.html).
+submit.disabled = false;
