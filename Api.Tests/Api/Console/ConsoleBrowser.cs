@@ -27,7 +27,9 @@ internal static class ConsoleBrowser
         await page.WaitForURLAsync("**/console/sign-in**");
         await page.GetByLabel("API key").FillAsync(key);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal));
+        // Committed is enough: the page's own ready mark says when its data is in, and the load event, which waits
+        // for the page module's top-level await, was seen to lag behind it in full-suite runs.
+        await page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
         await ReadyAsync(page);
     }
 
