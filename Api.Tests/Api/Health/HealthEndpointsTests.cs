@@ -46,6 +46,40 @@ public sealed class HealthEndpointsTests
     }
 
     [Fact]
+    public async Task Readyz_AFolderFailingWithAnUnexpectedException_IsReportedAndTheNextFolderStillLoads()
+    {
+        // A tokenizer_config.json that is not JSON fails with JsonException, which no loader step translates: the
+        // background loading used to catch only four exception types and stopped there, leaving later folders unloaded.
+        var models = Path.Combine(Path.GetTempPath(), "platform-tests", $"models-{Guid.NewGuid():N}");
+        var odd = Directory.CreateDirectory(Path.Combine(models, "a-odd-tokenizer-config"));
+        foreach (var file in Directory.EnumerateFiles(SharedData.Model("tiny-random-llama")))
+        {
+            if (Path.GetFileName(file) != "tokenizer_config.json")
+            {
+                File.CreateSymbolicLink(Path.Combine(odd.FullName, Path.GetFileName(file)), file);
+            }
+        }
+
+        File.WriteAllText(Path.Combine(odd.FullName, "tokenizer_config.json"), "{ not json");
+        Directory.CreateSymbolicLink(Path.Combine(models, "z-tiny-random-llama"), SharedData.Model("tiny-random-llama"));
+
+        await using var database = await TestDatabase.CreateAsync("platform_health");
+        await using var app = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseSetting("ConnectionStrings:Platform", database.ConnectionString)
+            .UseSetting("Inference:ModelsDirectory", models)
+            .UseSetting("Inference:ExecutionProvider", "cpu")
+            .UseSetting("Inference:IntraOpThreads", "1"));
+        using var client = app.CreateClient();
+
+        var response = await WaitForReady(client);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var byId = body.RootElement.GetProperty("models").EnumerateArray().ToDictionary(m => m.GetProperty("id").GetString()!);
+        Assert.Equal("failed", byId["a-odd-tokenizer-config"].GetProperty("status").GetString());
+        Assert.False(string.IsNullOrEmpty(byId["a-odd-tokenizer-config"].GetProperty("error").GetString()));
+        Assert.Equal("ready", byId["z-tiny-random-llama"].GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task Startup_CudaRequiredOnCpuBuild_FailsWithClearMessage()
     {
         await using var database = await TestDatabase.CreateAsync("platform_health");
