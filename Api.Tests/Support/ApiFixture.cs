@@ -127,3 +127,14 @@ public sealed class ApiTests : ICollectionFixture<ApiFixture>
 {
     public const string Name = "API on Kestrel";
 }
+
+/// <summary>
+/// The console's browser tests on an app of their own, run alone after the parallel collections: each waits on a
+/// real browser and a real server with 30 s deadlines, which the rest of the suite's load on two cores was seen to
+/// exceed (a sign-in that did not come back in time, about one full run in two).
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ConsoleBrowserTestGroup : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "Console in a browser";
+}

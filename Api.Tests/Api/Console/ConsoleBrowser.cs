@@ -29,7 +29,17 @@ internal static class ConsoleBrowser
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         // Committed is enough: the page's own ready mark says when its data is in, and the load event, which waits
         // for the page module's top-level await, was seen to lag behind it in full-suite runs.
-        await page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        try
+        {
+            await page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        }
+        catch (TimeoutException e)
+        {
+            // Say what the page showed: a refused sign-in and a session lost on the way look alike from here.
+            var shown = await page.Locator("#api-key-error").TextContentAsync(new() { Timeout = 1_000 });
+            throw new TimeoutException($"Still on {page.Url} after signing in; the page says: '{shown}'.", e);
+        }
+
         await ReadyAsync(page);
     }
 

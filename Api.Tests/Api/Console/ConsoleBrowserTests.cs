@@ -6,7 +6,7 @@ using Platform.Api.Tests.Support;
 namespace Platform.Api.Tests.Api.Console;
 
 /// <summary>The console in a real browser (Debian's Chromium) against the real server: the flows a person goes through.</summary>
-[Collection(ApiTests.Name)]
+[Collection(ConsoleBrowserTestGroup.Name)]
 public sealed class ConsoleBrowserTests(ApiFixture api, BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private static readonly string[] Pages = ["usage", "organizations", "keys", "tiers", "moderation", "status", "audit", "playground"];
