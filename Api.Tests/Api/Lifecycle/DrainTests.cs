@@ -142,13 +142,5 @@ public sealed class DrainTests(ITestOutputHelper output) : IAsyncLifetime
     private static async Task<PrometheusParser> ScrapeAsync(HttpClient client) =>
         PrometheusParser.Parse(await client.GetStringAsync(new Uri("metrics", UriKind.Relative)));
 
-    private static async Task WaitAsync(Func<Task<bool>> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < Deadline, $"timed out waiting for {what}");
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitAsync(Func<Task<bool>> condition, string what) => Poll.UntilAsync(condition, Deadline, what);
 }
