@@ -236,10 +236,22 @@ public sealed class ConsoleBrowserTests(ApiFixture api, BrowserFixture browser) 
         Assert.InRange(shown.Cost - ungroupedCost, -0.00005m, 0.00005m);
         await ConsoleBrowser.ScreenshotAsync(page, "usage-totals");
 
+        // The page's own calls are metered in the background: compare once the report holds still.
+        using var admin = api.CreateAdminClient();
+        var reportUri = new Uri($"admin/reports/usage.csv?start_time={start}&end_time={end}&bucket_width=1d", UriKind.Relative);
+        var report = "";
+        await Poll.UntilAsync(
+            async () =>
+            {
+                var again = await admin.GetStringAsync(reportUri);
+                var still = again == report;
+                report = again;
+                return still;
+            },
+            TimeSpan.FromSeconds(30),
+            "the usage report to hold still");
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" }).ClickAsync());
         var downloaded = await File.ReadAllTextAsync(await download.PathAsync());
-        using var admin = api.CreateAdminClient();
-        var report = await admin.GetStringAsync(new Uri($"admin/reports/usage.csv?start_time={start}&end_time={end}&bucket_width=1d", UriKind.Relative));
         Assert.StartsWith("period_start,", downloaded, StringComparison.Ordinal);
         Assert.Equal(report, downloaded);
     }
