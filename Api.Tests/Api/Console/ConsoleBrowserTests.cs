@@ -243,6 +243,8 @@ public sealed class ConsoleBrowserTests(ApiFixture api, BrowserFixture browser) 
         await Poll.UntilAsync(
             async () =>
             {
+                // Longer than the metering writer's 200 ms flush, so "unchanged" means nothing was on its way.
+                await Task.Delay(300);
                 var again = await admin.GetStringAsync(reportUri);
                 var still = again == report;
                 report = again;
