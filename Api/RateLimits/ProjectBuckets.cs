@@ -28,7 +28,7 @@ internal enum AdmissionRefusal
 /// <summary>
 /// A completion's admission: the request taken from requests per minute (unless it was taken already) and its
 /// tokens reserved against the quota, tokens per minute and per day, all granted or none. A refusal charges
-/// nothing; tokens per minute is still read for the headers when an earlier limit refused, and the decisions the
-/// refusal did not reach are default.
+/// nothing and reports requests per minute as it stands; tokens per minute is read for the headers when requests or
+/// the quota refused, and tokens per day is default when the refusal came before it.
 /// </summary>
 internal readonly record struct CompletionAdmission(AdmissionRefusal Refusal, BucketDecision Requests, BucketDecision PerMinute, BucketDecision PerDay);
