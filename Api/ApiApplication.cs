@@ -73,7 +73,7 @@ public static class ApiApplication
 
         var v1 = app.MapGroup("/v1").RequireApiKey().RequireTierLimits();
         v1.MapModels();
-        var completions = v1.MapGroup("").DrainsGracefully();
+        var completions = v1.MapGroup("").DrainsGracefully().ReservesTokens();
         completions.MapChatCompletions();
         completions.MapCompletions();
         v1.MapModerations();

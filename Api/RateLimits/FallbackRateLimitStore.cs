@@ -24,8 +24,8 @@ internal sealed partial class FallbackRateLimitStore(
     public ValueTask<RequestAdmission> AdmitRequestAsync(ProjectBuckets buckets, CancellationToken cancellationToken) =>
         RunAsync(buckets, (store, b) => store.AdmitRequestAsync(b, cancellationToken));
 
-    public ValueTask<TokenAdmission> ReserveTokensAsync(ProjectBuckets buckets, long tokens, CancellationToken cancellationToken) =>
-        RunAsync(buckets, (store, b) => store.ReserveTokensAsync(b, tokens, cancellationToken));
+    public ValueTask<CompletionAdmission> AdmitCompletionAsync(ProjectBuckets buckets, int requests, long tokens, CancellationToken cancellationToken) =>
+        RunAsync(buckets, (store, b) => store.AdmitCompletionAsync(b, requests, tokens, cancellationToken));
 
     public async ValueTask SettleAsync(ProjectBuckets buckets, long unused, CancellationToken cancellationToken) =>
         await RunAsync(buckets, async (store, b) =>

@@ -41,33 +41,13 @@ internal sealed class InProcessRateLimitStore(TimeProvider time) : IRateLimitSto
         }
     }
 
-    public ValueTask<TokenAdmission> ReserveTokensAsync(ProjectBuckets buckets, long tokens, CancellationToken cancellationToken)
+    public ValueTask<CompletionAdmission> AdmitCompletionAsync(ProjectBuckets buckets, int requests, long tokens, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         lock (_lock)
         {
             Sweep(now);
-            if (buckets.Quota is { } quota && CounterValue(quota.Key, now) + tokens > quota.Limit)
-            {
-                return ValueTask.FromResult(new TokenAdmission(TokenRefusal.Quota, default, default));
-            }
-
-            var perMinute = Decide(buckets.TokensPerMinute, now, tokens);
-            if (!perMinute.Allowed)
-            {
-                return ValueTask.FromResult(new TokenAdmission(TokenRefusal.PerMinute, perMinute, default));
-            }
-
-            var perDay = Decide(buckets.TokensPerDay, now, tokens);
-            if (!perDay.Allowed)
-            {
-                return ValueTask.FromResult(new TokenAdmission(TokenRefusal.PerDay, perMinute, perDay));
-            }
-
-            Save(buckets.TokensPerMinute, perMinute.Bucket, now);
-            Save(buckets.TokensPerDay, perDay.Bucket, now);
-            AddToCounter(buckets.Quota, tokens, now);
-            return ValueTask.FromResult(new TokenAdmission(TokenRefusal.None, perMinute, perDay));
+            return ValueTask.FromResult(AdmitCompletion(buckets, requests, tokens, now));
         }
     }
 
@@ -82,6 +62,43 @@ internal sealed class InProcessRateLimitStore(TimeProvider time) : IRateLimitSto
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    // A refusal after requests per minute took nothing from it either: the headers show it as it stands.
+    private CompletionAdmission AdmitCompletion(ProjectBuckets buckets, int requests, long tokens, long now)
+    {
+        var rpm = Decide(buckets.Requests, now, requests);
+        if (!rpm.Allowed)
+        {
+            return new CompletionAdmission(AdmissionRefusal.Requests, rpm, Decide(buckets.TokensPerMinute, now, 0), default);
+        }
+
+        if (buckets.Quota is { } quota && CounterValue(quota.Key, now) + tokens > quota.Limit)
+        {
+            return new CompletionAdmission(AdmissionRefusal.Quota, Decide(buckets.Requests, now, 0), Decide(buckets.TokensPerMinute, now, 0), default);
+        }
+
+        var perMinute = Decide(buckets.TokensPerMinute, now, tokens);
+        if (!perMinute.Allowed)
+        {
+            return new CompletionAdmission(AdmissionRefusal.PerMinute, Decide(buckets.Requests, now, 0), perMinute, default);
+        }
+
+        var perDay = Decide(buckets.TokensPerDay, now, tokens);
+        if (!perDay.Allowed)
+        {
+            return new CompletionAdmission(AdmissionRefusal.PerDay, Decide(buckets.Requests, now, 0), perMinute, perDay);
+        }
+
+        if (requests > 0)
+        {
+            Save(buckets.Requests, rpm.Bucket, now);
+        }
+
+        Save(buckets.TokensPerMinute, perMinute.Bucket, now);
+        Save(buckets.TokensPerDay, perDay.Bucket, now);
+        AddToCounter(buckets.Quota, tokens, now);
+        return new CompletionAdmission(AdmissionRefusal.None, rpm, perMinute, perDay);
     }
 
     private BucketDecision Decide(BucketSpec spec, long now, double amount) =>

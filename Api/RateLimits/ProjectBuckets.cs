@@ -15,17 +15,20 @@ internal sealed record ProjectBuckets(BucketSpec Requests, BucketSpec TokensPerM
 /// <summary>The request taken from requests per minute, and tokens per minute as it stands (for the headers).</summary>
 internal readonly record struct RequestAdmission(BucketDecision Requests, BucketDecision Tokens);
 
-/// <summary>Which limit refused a token reservation; <see cref="None"/> when it was granted.</summary>
-internal enum TokenRefusal
+/// <summary>Which limit refused an admission; <see cref="None"/> when it was granted.</summary>
+internal enum AdmissionRefusal
 {
     None,
+    Requests,
     Quota,
     PerMinute,
     PerDay,
 }
 
 /// <summary>
-/// A token reservation's outcome: granted (both buckets and the quota charged) or refused by one limit (nothing
-/// charged). The decisions the refusal did not reach are default.
+/// A completion's admission: the request taken from requests per minute (unless it was taken already) and its
+/// tokens reserved against the quota, tokens per minute and per day, all granted or none. A refusal charges
+/// nothing and reports requests per minute as it stands; tokens per minute is read for the headers when requests or
+/// the quota refused, and tokens per day is default when the refusal came before it.
 /// </summary>
-internal readonly record struct TokenAdmission(TokenRefusal Refusal, BucketDecision PerMinute, BucketDecision PerDay);
+internal readonly record struct CompletionAdmission(AdmissionRefusal Refusal, BucketDecision Requests, BucketDecision PerMinute, BucketDecision PerDay);

@@ -5,7 +5,8 @@ namespace Platform.Api.RateLimits;
 /// <summary>
 /// Requests per minute, tokens per minute and per day, and the monthly quota, for a project: tokens are admitted
 /// at prompt tokens + max tokens and settled with the real count when the request ends, so a short answer gives
-/// back what it did not use. One store call each for admission, reservation and settlement.
+/// back what it did not use. One store call to admit a request, with a completion's tokens reserved in the same
+/// call, and one to settle them (none when there is nothing to give back).
 /// </summary>
 internal sealed class RateLimitGate(IRateLimitStore store, TimeProvider time)
 {
@@ -24,21 +25,27 @@ internal sealed class RateLimitGate(IRateLimitStore store, TimeProvider time)
             Result("tokens", "tokens per min (TPM)", limits.TokensPerMinute, 0, admission.Tokens));
     }
 
-    /// <summary>Reserves <paramref name="tokens"/> against the quota and both token limits; a refusal by any takes nothing.</summary>
-    public async ValueTask<ReservedTokens> ReserveTokensAsync(ProjectLimits limits, long tokens, CancellationToken cancellationToken)
+    /// <summary>
+    /// Admits a completion in one store call: the request taken from requests per minute (when
+    /// <paramref name="takeRequest"/>; false when the rate-limiting middleware took it already) and
+    /// <paramref name="tokens"/> reserved against the quota and both token limits; a refusal by any takes nothing.
+    /// </summary>
+    public async ValueTask<AdmittedCompletion> AdmitCompletionAsync(ProjectLimits limits, long tokens, bool takeRequest, CancellationToken cancellationToken)
     {
-        using var span = ApiTracing.Source.StartActivity("rate_limits.reserve_tokens");
+        using var span = ApiTracing.Source.StartActivity("rate_limits.admit");
         span?.SetTag("platform.rate_limit.tokens", tokens);
         var buckets = BucketsOf(limits);
-        var admission = await store.ReserveTokensAsync(buckets, tokens, cancellationToken);
+        var admission = await store.AdmitCompletionAsync(buckets, takeRequest ? 1 : 0, tokens, cancellationToken);
+        span?.SetTag("platform.rate_limit.allowed", admission.Refusal == AdmissionRefusal.None);
         span?.SetTag("platform.rate_limit.refusal", admission.Refusal.ToString());
-        var result = admission.Refusal switch
-        {
-            TokenRefusal.PerDay => Result("tokens", "tokens per day (TPD)", limits.TokensPerDay, tokens, admission.PerDay),
-            TokenRefusal.Quota => null,
-            _ => Result("tokens", "tokens per min (TPM)", limits.TokensPerMinute, tokens, admission.PerMinute),
-        };
-        return new ReservedTokens(admission.Refusal, result, buckets);
+        var tokenResult = admission.Refusal == AdmissionRefusal.PerDay
+            ? Result("tokens", "tokens per day (TPD)", limits.TokensPerDay, tokens, admission.PerDay)
+            : Result("tokens", "tokens per min (TPM)", limits.TokensPerMinute, tokens, admission.PerMinute);
+        return new AdmittedCompletion(
+            admission.Refusal,
+            Result("requests", "requests per min (RPM)", limits.RequestsPerMinute, takeRequest ? 1 : 0, admission.Requests),
+            tokenResult,
+            buckets);
     }
 
     /// <summary>Gives back what a reservation did not use (or takes what it used beyond it), in the buckets it was taken from.</summary>
@@ -86,10 +93,12 @@ internal sealed class RateLimitGate(IRateLimitStore store, TimeProvider time)
 internal sealed record AdmittedRequest(RateLimitResult Requests, RateLimitResult Tokens);
 
 /// <summary>
-/// A token reservation's outcome: <see cref="Tokens"/> for the headers (null when the quota refused), and the
-/// buckets it was charged to, which settlement must use even if the month has turned since.
+/// A completion's admission: the requests-per-minute figures (a read when the request was taken before), the token
+/// figures for the headers (tokens per day when that limit refused, else tokens per minute, read only when requests
+/// or the quota refused), and the buckets it was charged to, which settlement must use even if the month has
+/// turned since.
 /// </summary>
-internal sealed record ReservedTokens(TokenRefusal Refusal, RateLimitResult? Tokens, ProjectBuckets Buckets)
+internal sealed record AdmittedCompletion(AdmissionRefusal Refusal, RateLimitResult Requests, RateLimitResult Tokens, ProjectBuckets Buckets)
 {
-    public bool Granted => Refusal == TokenRefusal.None;
+    public bool Granted => Refusal == AdmissionRefusal.None;
 }

@@ -58,27 +58,43 @@ internal static class RateLimitScripts
         """);
 
     /// <summary>
-    /// Quota, then tokens per minute, then per day; all charged or none. Replies {"quota"}, {"tpm", tpm x4},
-    /// {"tpd", tpm x4, tpd x4} or {"ok", tpm x4, tpd x4}. A quota of -1 means none.
+    /// A completion's admission: requests per minute (@requests is 1, or 0 when the request was taken already), then
+    /// the quota, tokens per minute and per day; all charged or none. Replies {verdict, rpm x4, tpm x4, tpd x4} with
+    /// the verdict "ok", "rpm", "quota", "tpm" or "tpd"; tokens per minute is read (not taken) for the headers when
+    /// requests or the quota refused, and tpd is left out when the refusal came before it. A refusal after requests
+    /// per minute reports that bucket as it stands (nothing taken). A quota of -1 means none.
     /// </summary>
-    public static readonly LuaScript Reserve = LuaScript.Prepare(Buckets + """
+    public static readonly LuaScript AdmitCompletion = LuaScript.Prepare(Buckets + """
         local now = tonumber(@now)
+        local requests = tonumber(@requests)
         local tokens = tonumber(@tokens)
-        local quota = tonumber(@quotaLimit)
-        if quota >= 0 and tonumber(redis.call('GET', @quota) or '0') + tokens > quota then return {'quota'} end
         local minute = tonumber(@minute)
+        local rpm_capacity = tonumber(@rpmCapacity)
+        local tpm_capacity = tonumber(@tpmCapacity)
+        local rpm = decide(@rpm, rpm_capacity, minute, now, requests)
+        if rpm[1] == 0 then return put(put({'rpm'}, rpm), decide(@tpm, tpm_capacity, minute, now, 0)) end
+        local function unspent()
+          if requests > 0 then return decide(@rpm, rpm_capacity, minute, now, 0) end
+          return rpm
+        end
+        local quota = tonumber(@quotaLimit)
+        if quota >= 0 and tonumber(redis.call('GET', @quota) or '0') + tokens > quota then
+          return put(put({'quota'}, unspent()), decide(@tpm, tpm_capacity, minute, now, 0))
+        end
+        local tpm = decide(@tpm, tpm_capacity, minute, now, tokens)
+        if tpm[1] == 0 then return put(put({'tpm'}, unspent()), tpm) end
         local day = tonumber(@day)
-        local tpm = decide(@tpm, tonumber(@tpmCapacity), minute, now, tokens)
-        if tpm[1] == 0 then return put({'tpm'}, tpm) end
-        local tpd = decide(@tpd, tonumber(@tpdCapacity), day, now, tokens)
-        if tpd[1] == 0 then return put(put({'tpd'}, tpm), tpd) end
-        save(@tpm, tpm[2], tonumber(@tpmCapacity), minute, now)
-        save(@tpd, tpd[2], tonumber(@tpdCapacity), day, now)
+        local tpd_capacity = tonumber(@tpdCapacity)
+        local tpd = decide(@tpd, tpd_capacity, day, now, tokens)
+        if tpd[1] == 0 then return put(put(put({'tpd'}, unspent()), tpm), tpd) end
+        if requests > 0 then save(@rpm, rpm[2], rpm_capacity, minute, now) end
+        save(@tpm, tpm[2], tpm_capacity, minute, now)
+        save(@tpd, tpd[2], tpd_capacity, day, now)
         if quota >= 0 then
           redis.call('INCRBY', @quota, @tokens)
           redis.call('PEXPIREAT', @quota, @quotaExpiresAt)
         end
-        return put(put({'ok'}, tpm), tpd)
+        return put(put(put({'ok'}, rpm), tpm), tpd)
         """);
 
     /// <summary>Gives back the unused part of a reservation to both token buckets and the quota.</summary>

@@ -32,19 +32,22 @@ internal sealed class RedisRateLimitStore(SharedRedis redis, TimeProvider time) 
         return new RequestAdmission(Decision(values, 0, now), Decision(values, 4, now));
     }
 
-    public async ValueTask<TokenAdmission> ReserveTokensAsync(ProjectBuckets buckets, long tokens, CancellationToken cancellationToken)
+    public async ValueTask<CompletionAdmission> AdmitCompletionAsync(ProjectBuckets buckets, int requests, long tokens, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var reply = await redis.RunAsync(
-            db => RateLimitScripts.Reserve.EvaluateAsync(db, new
+            db => RateLimitScripts.AdmitCompletion.EvaluateAsync(db, new
             {
+                rpm = (RedisKey)buckets.Requests.Key,
                 tpm = (RedisKey)buckets.TokensPerMinute.Key,
                 tpd = (RedisKey)buckets.TokensPerDay.Key,
                 quota = (RedisKey)QuotaKey(buckets),
                 now,
+                requests,
                 tokens,
                 minute = MinuteMs,
                 day = DayMs,
+                rpmCapacity = buckets.Requests.Capacity,
                 tpmCapacity = buckets.TokensPerMinute.Capacity,
                 tpdCapacity = buckets.TokensPerDay.Capacity,
                 quotaLimit = buckets.Quota?.Limit ?? -1,
@@ -52,13 +55,15 @@ internal sealed class RedisRateLimitStore(SharedRedis redis, TimeProvider time) 
             }),
             cancellationToken);
         var values = (string[])reply!;
-        return values[0] switch
+        var refusal = values[0] switch
         {
-            "ok" => new TokenAdmission(TokenRefusal.None, Decision(values, 1, now), Decision(values, 5, now)),
-            "tpm" => new TokenAdmission(TokenRefusal.PerMinute, Decision(values, 1, now), default),
-            "tpd" => new TokenAdmission(TokenRefusal.PerDay, Decision(values, 1, now), Decision(values, 5, now)),
-            _ => new TokenAdmission(TokenRefusal.Quota, default, default),
+            "ok" => AdmissionRefusal.None,
+            "rpm" => AdmissionRefusal.Requests,
+            "quota" => AdmissionRefusal.Quota,
+            "tpm" => AdmissionRefusal.PerMinute,
+            _ => AdmissionRefusal.PerDay,
         };
+        return new CompletionAdmission(refusal, Decision(values, 1, now), Decision(values, 5, now), values.Length > 9 ? Decision(values, 9, now) : default);
     }
 
     public async ValueTask SettleAsync(ProjectBuckets buckets, long unused, CancellationToken cancellationToken)

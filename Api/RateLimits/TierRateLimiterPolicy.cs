@@ -10,7 +10,8 @@ namespace Platform.Api.RateLimits;
 /// <summary>
 /// The <c>tier</c> policy of <c>Microsoft.AspNetCore.RateLimiting</c>: partitioned by project (and its tier's
 /// RPM, so a tier change takes a fresh partition), each partition a <see cref="ProjectRequestLimiter"/>. A rejection
-/// is OpenAI's 429 with <c>Retry-After</c> and <c>retry-after-ms</c>.
+/// is OpenAI's 429 with <c>Retry-After</c> and <c>retry-after-ms</c>. Endpoints that reserve tokens
+/// (<see cref="ReservesTokensMetadata"/>) pass untouched: their request is taken with the tokens.
 /// </summary>
 internal sealed class TierRateLimiterPolicy(RateLimitGate gate, IHttpContextAccessor requests, TimeProvider time) : IRateLimiterPolicy<string>
 {
@@ -24,6 +25,13 @@ internal sealed class TierRateLimiterPolicy(RateLimitGate gate, IHttpContextAcce
         {
             // Only reachable without authentication, which RequireApiKey() prevents; never limit what is not counted.
             return RateLimitPartition.GetNoLimiter("anonymous");
+        }
+
+        if (httpContext.GetEndpoint()?.Metadata.GetMetadata<ReservesTokensMetadata>() is not null)
+        {
+            // Taken with the tokens in one store call once the prompt is tokenized (TokenReservation), or by the
+            // tier filter if the request ends before that.
+            return RateLimitPartition.GetNoLimiter("reserves-tokens");
         }
 
         var limits = TierLimitsFilter.LimitsOf(key);

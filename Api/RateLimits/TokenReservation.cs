@@ -7,7 +7,8 @@ namespace Platform.Api.RateLimits;
 /// Tokens a request holds against its tier's tokens per minute and per day: admitted at prompt + max tokens before
 /// generation, settled with the real count (prompt + generated) when it ends, whether it finished, failed or was
 /// cancelled. The monthly quota counts the reservation at once and the real count at settlement, so concurrent
-/// requests cannot overshoot it. Requests outside the tier filter (no state) reserve nothing.
+/// requests cannot overshoot it. A request whose admission was deferred to this point is taken from requests per
+/// minute in the same store call. Requests outside the tier filter (no state) reserve nothing.
 /// </summary>
 internal sealed class TokenReservation
 {
@@ -30,31 +31,33 @@ internal sealed class TokenReservation
             return new TokenReservation(null, null, 0);
         }
 
+        // A deferred request is taken from requests per minute in this same store call, all or nothing with its tokens.
         var gate = context.RequestServices.GetRequiredService<RateLimitGate>();
-        var reserved = await gate.ReserveTokensAsync(state.Limits, tokens, context.RequestAborted);
-        if (reserved.Refusal == TokenRefusal.Quota)
+        var takeRequest = state.IsPending;
+        var reserved = await gate.AdmitCompletionAsync(state.Limits, tokens, takeRequest, context.RequestAborted);
+        if (takeRequest)
         {
-            // No Retry-After: waiting does not help, and the SDKs must not retry it.
-            context.RequestServices.GetRequiredService<RequestMetrics>().RateLimited("quota");
-            throw new ApiException(
-                StatusCodes.Status429TooManyRequests,
-                $"You exceeded your current quota of {state.Limits.MonthlyTokenQuota:N0} tokens this month, please check your plan and billing details.",
-                "insufficient_quota",
-                null,
-                "insufficient_quota");
+            state.Requests = reserved.Requests;
         }
 
-        var result = reserved.Tokens!;
-        state.Tokens = result;
-        if (!reserved.Granted)
+        state.Tokens = reserved.Tokens;
+        switch (reserved.Refusal)
         {
-            context.RequestServices.GetRequiredService<RequestMetrics>().RateLimited("tokens");
-            context.Response.OnStarting(() =>
-            {
-                RateLimitHeaders.ApplyRetry(context.Response.Headers, result);
-                return Task.CompletedTask;
-            });
-            throw new ApiException(StatusCodes.Status429TooManyRequests, result.Message!, "tokens", null, "rate_limit_exceeded");
+            case AdmissionRefusal.None:
+                break;
+            case AdmissionRefusal.Requests:
+                throw RateLimitRefusals.Refuse(context, reserved.Requests, "requests");
+            case AdmissionRefusal.Quota:
+                // No Retry-After: waiting does not help, and the SDKs must not retry it.
+                context.RequestServices.GetRequiredService<RequestMetrics>().RateLimited("quota");
+                throw new ApiException(
+                    StatusCodes.Status429TooManyRequests,
+                    $"You exceeded your current quota of {state.Limits.MonthlyTokenQuota:N0} tokens this month, please check your plan and billing details.",
+                    "insufficient_quota",
+                    null,
+                    "insufficient_quota");
+            default:
+                throw RateLimitRefusals.Refuse(context, reserved.Tokens, "tokens");
         }
 
         return new TokenReservation(gate, reserved.Buckets, tokens);

@@ -52,7 +52,7 @@ public sealed class TracingTests
         Assert.Equal(ActivityKind.Server, root.Kind);
         Assert.Equal("POST /v1/completions", root.DisplayName);
         Assert.Equal(200, root.GetTagItem("http.response.status_code"));
-        string[] stages = ["auth", "rate_limits.admit", "rate_limits.reserve_tokens", "moderation", "waiting_room", "prefill", "decode", "metering"];
+        string[] stages = ["auth", "rate_limits.admit", "moderation", "waiting_room", "prefill", "decode", "metering"];
         foreach (var stage in stages)
         {
             var span = Assert.Single(trace, s => s.DisplayName == stage);

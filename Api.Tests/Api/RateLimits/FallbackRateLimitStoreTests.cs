@@ -31,8 +31,8 @@ public sealed class FallbackRateLimitStoreTests
         Assert.True(store.IsDegraded);
         Assert.Equal(25, whileDown.Count(a => a));
         Assert.Equal(1, shared.Calls);
-        var tokens = await store.ReserveTokensAsync(Buckets, 300, CancellationToken.None);
-        Assert.Equal(TokenRefusal.PerMinute, tokens.Refusal);
+        var tokens = await store.AdmitCompletionAsync(Buckets, 0, 300, CancellationToken.None);
+        Assert.Equal(AdmissionRefusal.PerMinute, tokens.Refusal);
 
         shared.Down = false;
         clock.Advance(TimeSpan.FromSeconds(2));
@@ -68,10 +68,10 @@ public sealed class FallbackRateLimitStoreTests
             return Down ? throw Failure : inner.AdmitRequestAsync(buckets, cancellationToken);
         }
 
-        public ValueTask<TokenAdmission> ReserveTokensAsync(ProjectBuckets buckets, long tokens, CancellationToken cancellationToken)
+        public ValueTask<CompletionAdmission> AdmitCompletionAsync(ProjectBuckets buckets, int requests, long tokens, CancellationToken cancellationToken)
         {
             Calls++;
-            return Down ? throw Failure : inner.ReserveTokensAsync(buckets, tokens, cancellationToken);
+            return Down ? throw Failure : inner.AdmitCompletionAsync(buckets, requests, tokens, cancellationToken);
         }
 
         public ValueTask SettleAsync(ProjectBuckets buckets, long unused, CancellationToken cancellationToken)

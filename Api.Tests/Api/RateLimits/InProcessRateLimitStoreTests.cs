@@ -38,7 +38,7 @@ public sealed class InProcessRateLimitStoreTests
     {
         var store = new InProcessRateLimitStore(new FakeTimeProvider(DateTimeOffset.UnixEpoch));
         var buckets = Buckets("t", rpm: 10, tpm: 1_000);
-        Assert.Equal(TokenRefusal.None, (await store.ReserveTokensAsync(buckets, 1_000, CancellationToken.None)).Refusal);
+        Assert.Equal(AdmissionRefusal.None, (await store.AdmitCompletionAsync(buckets, 0, 1_000, CancellationToken.None)).Refusal);
 
         await store.SettleAsync(buckets, 700, CancellationToken.None);
 
@@ -52,10 +52,10 @@ public sealed class InProcessRateLimitStoreTests
         var buckets = Buckets("q", rpm: 1_000, tpm: 1_000_000) with { Quota = new QuotaSpec("q:quota", 1_000, DateTimeOffset.UnixEpoch.AddDays(31)) };
 
         var admissions = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
-            Task.Run(async () => await store.ReserveTokensAsync(buckets, 100, CancellationToken.None))));
+            Task.Run(async () => await store.AdmitCompletionAsync(buckets, 0, 100, CancellationToken.None))));
 
-        Assert.Equal(10, admissions.Count(a => a.Refusal == TokenRefusal.None));
-        Assert.Equal(10, admissions.Count(a => a.Refusal == TokenRefusal.Quota));
+        Assert.Equal(10, admissions.Count(a => a.Refusal == AdmissionRefusal.None));
+        Assert.Equal(10, admissions.Count(a => a.Refusal == AdmissionRefusal.Quota));
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class InProcessRateLimitStoreTests
         for (var i = 0; i < 100; i++)
         {
             var buckets = Buckets($"p{i}", rpm: 10, tpm: 1_000, tpd: 1_000) with { Quota = new QuotaSpec($"p{i}:quota", 10_000, DateTimeOffset.UnixEpoch.AddMinutes(5)) };
-            await store.ReserveTokensAsync(buckets, 500, CancellationToken.None);
+            await store.AdmitCompletionAsync(buckets, 0, 500, CancellationToken.None);
         }
 
         Assert.Equal(300, store.Count);

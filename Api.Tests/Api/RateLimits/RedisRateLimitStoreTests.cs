@@ -34,9 +34,11 @@ public sealed class RedisRateLimitStoreTests(RedisFixture redis)
         var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddDays(20_000));
         var shared = new RedisRateLimitStore(connection, clock);
         var local = new InProcessRateLimitStore(clock);
-        var buckets = Buckets(nameof(EveryCall_MatchesTheInProcessArithmetic), rpm: 3, tpm: 1_000, tpd: 1_500, quota: 5_000);
+        // 7 requests a minute, up to two taken a round: the last round's completion is refused by requests per minute.
+        var buckets = Buckets(nameof(EveryCall_MatchesTheInProcessArithmetic), rpm: 7, tpm: 1_000, tpd: 1_500, quota: 5_000);
 
-        foreach (var (advanceMs, tokens, used) in new[] { (0, 600L, 100L), (1_500, 300, 300), (10, 500, 700), (20_000, 400, 0), (0, 2_000, 0), (70_000, 900, 50) })
+        var refusals = new List<AdmissionRefusal>();
+        foreach (var (advanceMs, tokens, used) in new[] { (0, 600L, 100L), (1_500, 300, 300), (10, 500, 700), (20_000, 400, 0), (0, 2_000, 0), (70_000, 900, 50), (0, 10, 0), (0, 10, 0), (0, 10, 0), (0, 10, 0) })
         {
             clock.Advance(TimeSpan.FromMilliseconds(advanceMs));
             var expectedAdmission = await local.AdmitRequestAsync(buckets, CancellationToken.None);
@@ -44,17 +46,22 @@ public sealed class RedisRateLimitStoreTests(RedisFixture redis)
             AssertSame(expectedAdmission.Requests, actualAdmission.Requests);
             AssertSame(expectedAdmission.Tokens, actualAdmission.Tokens);
 
-            var expected = await local.ReserveTokensAsync(buckets, tokens, CancellationToken.None);
-            var actual = await shared.ReserveTokensAsync(buckets, tokens, CancellationToken.None);
+            var expected = await local.AdmitCompletionAsync(buckets, 1, tokens, CancellationToken.None);
+            var actual = await shared.AdmitCompletionAsync(buckets, 1, tokens, CancellationToken.None);
             Assert.Equal(expected.Refusal, actual.Refusal);
+            refusals.Add(expected.Refusal);
+            AssertSame(expected.Requests, actual.Requests);
             AssertSame(expected.PerMinute, actual.PerMinute);
             AssertSame(expected.PerDay, actual.PerDay);
-            if (expected.Refusal == TokenRefusal.None)
+            if (expected.Refusal == AdmissionRefusal.None)
             {
                 await local.SettleAsync(buckets, tokens - used, CancellationToken.None);
                 await shared.SettleAsync(buckets, tokens - used, CancellationToken.None);
             }
         }
+
+        Assert.Contains(AdmissionRefusal.Requests, refusals);
+        Assert.Contains(AdmissionRefusal.None, refusals);
     }
 
     [Fact]
@@ -66,13 +73,13 @@ public sealed class RedisRateLimitStoreTests(RedisFixture redis)
         var buckets = Buckets(nameof(Quota_TwentyConcurrentReservationsOnTwoReplicas_CannotOvershoot), rpm: 1_000, tpm: 1_000_000, quota: 1_000);
 
         var admissions = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
-            replicas[i % 2].ReserveTokensAsync(buckets, 100, CancellationToken.None).AsTask()));
+            replicas[i % 2].AdmitCompletionAsync(buckets, 0, 100, CancellationToken.None).AsTask()));
 
         // Counted only at settlement, all 20 would pass the check and use 2,000 of a 1,000 quota.
-        Assert.Equal(10, admissions.Count(a => a.Refusal == TokenRefusal.None));
-        Assert.Equal(10, admissions.Count(a => a.Refusal == TokenRefusal.Quota));
+        Assert.Equal(10, admissions.Count(a => a.Refusal == AdmissionRefusal.None));
+        Assert.Equal(10, admissions.Count(a => a.Refusal == AdmissionRefusal.Quota));
         await replicas[0].SettleAsync(buckets, 100, CancellationToken.None);
-        Assert.Equal(TokenRefusal.None, (await replicas[1].ReserveTokensAsync(buckets, 100, CancellationToken.None)).Refusal);
+        Assert.Equal(AdmissionRefusal.None, (await replicas[1].AdmitCompletionAsync(buckets, 0, 100, CancellationToken.None)).Refusal);
     }
 
     [Fact]
@@ -83,7 +90,7 @@ public sealed class RedisRateLimitStoreTests(RedisFixture redis)
         var expires = DateTimeOffset.UtcNow.AddDays(3);
         var buckets = Buckets(nameof(Quota_CounterExpiresWhenTold), rpm: 10, tpm: 10_000, quota: 1_000, quotaExpiresAt: expires);
 
-        await store.ReserveTokensAsync(buckets, 300, CancellationToken.None);
+        await store.AdmitCompletionAsync(buckets, 0, 300, CancellationToken.None);
         await store.SettleAsync(buckets, 300 - 120, CancellationToken.None);
 
         var database = (await connection.GetAsync()).GetDatabase();
@@ -109,14 +116,14 @@ public sealed class RedisRateLimitStoreTests(RedisFixture redis)
     }
 
     [Fact]
-    public async Task ReserveTokens_TwoReplicasConcurrently_AdmitOneGlobalTokensPerMinute()
+    public async Task AdmitCompletion_TwoReplicasConcurrently_AdmitOneGlobalTokensPerMinute()
     {
         await using var first = redis.Connect();
         await using var second = redis.Connect();
         var gates = new[] { new RateLimitGate(new RedisRateLimitStore(first, TimeProvider.System), TimeProvider.System), new RateLimitGate(new RedisRateLimitStore(second, TimeProvider.System), TimeProvider.System) };
-        var limits = new ProjectLimits(RedisFixture.NewPrefix(nameof(ReserveTokens_TwoReplicasConcurrently_AdmitOneGlobalTokensPerMinute)), 1_000, TokensPerMinute: 10_000, TokensPerDay: 1_000_000, 100);
+        var limits = new ProjectLimits(RedisFixture.NewPrefix(nameof(AdmitCompletion_TwoReplicasConcurrently_AdmitOneGlobalTokensPerMinute)), 1_000, TokensPerMinute: 10_000, TokensPerDay: 1_000_000, 100);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => gates[i % 2].ReserveTokensAsync(limits, 300, CancellationToken.None).AsTask()));
+        var results = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => gates[i % 2].AdmitCompletionAsync(limits, 300, takeRequest: false, CancellationToken.None).AsTask()));
 
         // 10,000 tokens a minute admit 33 reservations of 300 (plus at most one refilled while the test runs), not 66.
         Assert.InRange(results.Count(r => r.Granted), 33, 34);

@@ -85,6 +85,49 @@ public sealed class TierLimitsTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task V1_CompletionFailingBeforeItsReservation_CountsOneRequest_AndOverRpmGets429()
+    {
+        using var client = await NewClientAsync("fail", requestsPerMinute: 2, tokensPerMinute: 1_000);
+
+        using var badBody = await client.PostAsync(new Uri("/v1/completions", UriKind.Relative), new StringContent("""{"model":"tiny-synthetic","prompt":""", System.Text.Encoding.UTF8, "application/json"));
+        using var noModel = await client.PostAsync(new Uri("/v1/chat/completions", UriKind.Relative), new StringContent(
+            """{"model":"no-such-model","messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json"));
+        using var third = await client.PostAsync(new Uri("/v1/completions", UriKind.Relative), new StringContent("""{"model":"tiny-synthetic","prompt":""", System.Text.Encoding.UTF8, "application/json"));
+
+        // As OpenAI counts unsuccessful requests: each error took one request, and then the limit answers first.
+        Assert.Equal(400, (int)badBody.StatusCode);
+        Assert.Equal("1", badBody.Headers.GetValues("x-ratelimit-remaining-requests").Single());
+        Assert.Equal("1000", badBody.Headers.GetValues("x-ratelimit-remaining-tokens").Single());
+        Assert.Equal(404, (int)noModel.StatusCode);
+        Assert.Equal("0", noModel.Headers.GetValues("x-ratelimit-remaining-requests").Single());
+        Assert.Equal(429, (int)third.StatusCode);
+        Assert.NotNull(third.Headers.RetryAfter);
+        Assert.True(third.Headers.Contains("retry-after-ms"));
+        Assert.Equal("1000", third.Headers.GetValues("x-ratelimit-limit-tokens").Single());
+        using var body = JsonDocument.Parse(await third.Content.ReadAsStringAsync());
+        Assert.Equal("requests", body.RootElement.GetProperty("error").Str("type"));
+        Assert.Contains("requests per min (RPM): Limit 2", body.RootElement.GetProperty("error").Str("message"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task V1_CompletionRefusedForTokens_TakesNoRequest_AndAnAdmittedOneTakesOne()
+    {
+        using var client = await NewClientAsync("atomic", requestsPerMinute: 3, tokensPerMinute: 300);
+        static StringContent Completion(int maxTokens) => new($$"""{"model":"tiny-synthetic","prompt":"Hello","max_tokens":{{maxTokens}},"temperature":0}""", System.Text.Encoding.UTF8, "application/json");
+
+        using var tooLarge = await client.PostAsync(new Uri("/v1/completions", UriKind.Relative), Completion(400));
+        using var admitted = await client.PostAsync(new Uri("/v1/completions", UriKind.Relative), Completion(10));
+        using var next = await client.GetAsync(new Uri("/v1/models", UriKind.Relative));
+
+        Assert.Equal(429, (int)tooLarge.StatusCode);
+        Assert.Equal("3", tooLarge.Headers.GetValues("x-ratelimit-remaining-requests").Single());
+        Assert.Equal("300", tooLarge.Headers.GetValues("x-ratelimit-limit-tokens").Single());
+        Assert.Equal(200, (int)admitted.StatusCode);
+        Assert.Equal("2", admitted.Headers.GetValues("x-ratelimit-remaining-requests").Single());
+        Assert.Equal("1", next.Headers.GetValues("x-ratelimit-remaining-requests").Single());
+    }
+
+    [Fact]
     public async Task V1_TierAllowsSomeModels_OthersDoNotExistForIt()
     {
         var tier = (await api.AdminOkAsync("POST", "/admin/tiers",
@@ -141,5 +184,14 @@ public sealed class TierLimitsTests(ApiFixture api)
             Assert.Null(refused.Headers.RetryAfter);
             Assert.False(refused.Headers.Contains("retry-after-ms"));
         }
+    }
+
+    private async Task<HttpClient> NewClientAsync(string name, int requestsPerMinute, int tokensPerMinute)
+    {
+        var tier = (await api.AdminOkAsync("POST", "/admin/tiers",
+            $$"""{"name":"{{$"{name}-{Guid.NewGuid():N}"[..20]}}","requests_per_minute":{{requestsPerMinute}},"tokens_per_minute":{{tokensPerMinute}},"tokens_per_day":100000,"max_concurrent_requests":2}""")).Str("id");
+        var org = (await api.AdminOkAsync("POST", "/admin/organizations", $$"""{"name":"{{ApiCalls.Unique(name)}}"}""")).Str("id");
+        var project = (await api.AdminOkAsync("POST", $"/admin/organizations/{org}/projects", $$"""{"name":"p","tier_id":"{{tier}}"}""")).Str("id");
+        return api.CreateClient((await api.AdminOkAsync("POST", $"/admin/projects/{project}/api_keys", """{"name":"k"}""")).Str("value"));
     }
 }

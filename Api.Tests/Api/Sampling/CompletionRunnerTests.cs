@@ -45,7 +45,7 @@ public sealed class CompletionRunnerTests(OrtFixture ort)
 
         // Only the 10 prompt tokens were used: the other 90 of the minute's 100 are back.
         var gate = services.GetRequiredService<RateLimitGate>();
-        Assert.True((await gate.ReserveTokensAsync(limits, 90, CancellationToken.None)).Granted, "the unused reservation was given back");
+        Assert.True((await gate.AdmitCompletionAsync(limits, 90, takeRequest: false, CancellationToken.None)).Granted, "the unused reservation was given back");
         Assert.Equal(0, model.Pool.Load.ReservedSequences);
     }
 }
