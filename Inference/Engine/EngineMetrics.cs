@@ -20,6 +20,8 @@ public sealed class EngineMetrics
     private readonly Counter<long> _generatedTokens;
     private readonly Histogram<double> _prefillSeconds;
     private readonly Histogram<double> _decodeSeconds;
+    private readonly Counter<long> _preemptions;
+    private readonly Counter<long> _recomputedTokens;
 
     public EngineMetrics(IMeterFactory meterFactory, ModelRegistry registry)
     {
@@ -29,13 +31,17 @@ public sealed class EngineMetrics
         meter.CreateObservableGauge("platform_engine_batch_size", () => Observe(registry, (w, _) => w.LastBatchSize), "{sequence}", "Sequences in the device's last decode step.");
         meter.CreateObservableGauge("platform_engine_running_sequences", () => Observe(registry, (_, l) => l.RunningSequences), "{sequence}", "Sequences in the running batch.");
         meter.CreateObservableGauge("platform_engine_waiting_sequences", () => Observe(registry, (_, l) => l.WaitingSequences), "{sequence}", "Sequences admitted to the device but not yet decoding (queued or in prefill).");
-        meter.CreateObservableGauge("platform_engine_kv_reserved_tokens", () => Observe(registry, (_, l) => l.ReservedKvTokens), "{token}", "KV-cache tokens reserved by admitted requests (prompt + max tokens).");
+        meter.CreateObservableGauge("platform_engine_kv_reserved_tokens", () => Observe(registry, (_, l) => l.ReservedKvTokens), "{token}", "KV-cache tokens held on the budget: admitted requests' admission tokens (prompt + one growth block on demand, prompt + max tokens when reserving) and the blocks running sequences grew by.");
         meter.CreateObservableGauge("platform_engine_kv_used_tokens", () => Observe(registry, (_, l) => l.UsedKvTokens), "{token}", "KV-cache positions held by running sequences.");
+        meter.CreateObservableGauge("platform_engine_kv_cached_tokens", () => Observe(registry, (_, l) => l.CachedKvTokens), "{token}", "KV-cache tokens held by cached blocks no running sequence uses (counted as used; evicted before any refusal).");
+        meter.CreateObservableGauge("platform_engine_preempted_sequences", () => Observe(registry, (_, l) => l.PreemptedSequences), "{sequence}", "Sequences preempted for KV memory and waiting to be recomputed.");
         meter.CreateObservableGauge("platform_engine_kv_budget_tokens", () => Observe(registry, (_, l) => l.MaxKvTokens), "{token}", "The device's KV-cache budget (Inference:MaxKvTokens).");
         meter.CreateObservableGauge("platform_engine_kv_utilization_ratio", () => ObserveRatio(registry), null, "Reserved KV tokens over the budget.");
         _promptTokens = meter.CreateCounter<long>("platform_engine_prompt_tokens_total", "{token}", "Prompt tokens prefilled.");
         _generatedTokens = meter.CreateCounter<long>("platform_engine_generated_tokens_total", "{token}", "Tokens generated.");
         _prefillSeconds = meter.CreateHistogram("platform_engine_prefill_step_duration_seconds", "s", "Time the prefill part of a scheduler step took.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StepBuckets });
+        _preemptions = meter.CreateCounter<long>("platform_engine_preemptions_total", "{sequence}", "Sequences preempted because the KV budget ran out mid-generation (recomputed later).");
+        _recomputedTokens = meter.CreateCounter<long>("platform_engine_recomputed_tokens_total", "{token}", "Tokens prefilled again to resume preempted sequences (prompt + tokens already generated).");
         _decodeSeconds = meter.CreateHistogram("platform_engine_decode_step_duration_seconds", "s", "Time one batched decode step took, sampling included.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StepBuckets });
     }
 
@@ -56,6 +62,15 @@ public sealed class EngineMetrics
         var tags = Tags(model, device);
         _generatedTokens.Add(tokens, tags);
         _decodeSeconds.Record(elapsed.TotalSeconds, tags);
+    }
+
+    internal void RecordPreemption(string model, int device) => _preemptions.Add(1, Tags(model, device));
+
+    internal void RecordRecompute(string model, int device, int tokens, TimeSpan elapsed)
+    {
+        var tags = Tags(model, device);
+        _recomputedTokens.Add(tokens, tags);
+        _prefillSeconds.Record(elapsed.TotalSeconds, tags);
     }
 
     private static TagList Tags(string model, int device) => new()
