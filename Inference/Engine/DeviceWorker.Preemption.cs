@@ -23,9 +23,13 @@ public sealed partial class DeviceWorker
     private long _arrivals;
     private int _preemptedCount;
     private long _preemptions;
+    private long _recomputedTokens;
 
     /// <summary>Sequences preempted here since start-up.</summary>
     public long Preemptions => Interlocked.Read(ref _preemptions);
+
+    /// <summary>Tokens prefilled again here to resume preempted sequences, since start-up.</summary>
+    public long RecomputedTokens => Interlocked.Read(ref _recomputedTokens);
 
     private void Arrived(Sequence sequence)
     {
@@ -119,7 +123,6 @@ public sealed partial class DeviceWorker
         _preempted.Insert(at < 0 ? _preempted.Count : at, victim);
         Volatile.Write(ref _preemptedCount, _preempted.Count);
         Interlocked.Increment(ref _preemptions);
-        _metrics?.RecordPreemption(_config.Name, DeviceId);
     }
 
     /// <summary>What a preempted sequence needs to come back: what it held (prompt and emitted tokens) and one block.</summary>
@@ -187,7 +190,8 @@ public sealed partial class DeviceWorker
             sequence.Length = tokens.Length;
             Interlocked.Add(ref _kvTokens, tokens.Length);
             _joining.Add(sequence);
-            _metrics?.RecordRecompute(_config.Name, DeviceId, tokens.Length, Stopwatch.GetElapsedTime(started));
+            Interlocked.Add(ref _recomputedTokens, tokens.Length);
+            _metrics?.RecordRecompute(_config.Name, DeviceId, Stopwatch.GetElapsedTime(started));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -20,8 +20,6 @@ public sealed class EngineMetrics
     private readonly Counter<long> _generatedTokens;
     private readonly Histogram<double> _prefillSeconds;
     private readonly Histogram<double> _decodeSeconds;
-    private readonly Counter<long> _preemptions;
-    private readonly Counter<long> _recomputedTokens;
 
     public EngineMetrics(IMeterFactory meterFactory, ModelRegistry registry)
     {
@@ -40,8 +38,10 @@ public sealed class EngineMetrics
         _promptTokens = meter.CreateCounter<long>("platform_engine_prompt_tokens_total", "{token}", "Prompt tokens prefilled.");
         _generatedTokens = meter.CreateCounter<long>("platform_engine_generated_tokens_total", "{token}", "Tokens generated.");
         _prefillSeconds = meter.CreateHistogram("platform_engine_prefill_step_duration_seconds", "s", "Time the prefill part of a scheduler step took.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StepBuckets });
-        _preemptions = meter.CreateCounter<long>("platform_engine_preemptions_total", "{sequence}", "Sequences preempted because the KV budget ran out mid-generation (recomputed later).");
-        _recomputedTokens = meter.CreateCounter<long>("platform_engine_recomputed_tokens_total", "{token}", "Tokens prefilled again to resume preempted sequences (prompt + tokens already generated).");
+
+        // Read from the devices' own totals, so both are exported (at 0) before the first preemption.
+        meter.CreateObservableCounter("platform_engine_preemptions_total", () => Observe(registry, (w, _) => w.Preemptions), "{sequence}", "Sequences preempted because the KV budget ran out mid-generation (recomputed later).");
+        meter.CreateObservableCounter("platform_engine_recomputed_tokens_total", () => Observe(registry, (w, _) => w.RecomputedTokens), "{token}", "Tokens prefilled again to resume preempted sequences (prompt + tokens already generated).");
         _decodeSeconds = meter.CreateHistogram("platform_engine_decode_step_duration_seconds", "s", "Time one batched decode step took, sampling included.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StepBuckets });
     }
 
@@ -64,14 +64,7 @@ public sealed class EngineMetrics
         _decodeSeconds.Record(elapsed.TotalSeconds, tags);
     }
 
-    internal void RecordPreemption(string model, int device) => _preemptions.Add(1, Tags(model, device));
-
-    internal void RecordRecompute(string model, int device, int tokens, TimeSpan elapsed)
-    {
-        var tags = Tags(model, device);
-        _recomputedTokens.Add(tokens, tags);
-        _prefillSeconds.Record(elapsed.TotalSeconds, tags);
-    }
+    internal void RecordRecompute(string model, int device, TimeSpan elapsed) => _prefillSeconds.Record(elapsed.TotalSeconds, Tags(model, device));
 
     private static TagList Tags(string model, int device) => new()
     {
