@@ -12,8 +12,8 @@ namespace Platform.Inference.Engine;
 /// penalties, constraint cursor) continues where it stopped; its consumer sees only a pause.
 /// </summary>
 /// <remarks>
-/// Progress: the oldest sequence is never the victim while another one holds tokens, and a sequence is never
-/// preempted for itself. When nothing is left to preempt (what else holds the budget is a reservation whose sequence
+/// Progress: the oldest sequence is never the victim while another one holds tokens, and a sequence alone in the
+/// batch is never preempted for itself. When nothing is left to preempt (what else holds the budget is a reservation whose sequence
 /// has not arrived yet, or cache that cannot be evicted) the lone sequence takes its block regardless, so a request
 /// that passed validation (prompt + max tokens within the budget) always finishes.
 /// </remarks>
@@ -64,8 +64,10 @@ public sealed partial class DeviceWorker
             var block = Math.Max(missing, Math.Min(KvGrowth.BlockTokens, member.FullKvTokens - hold.Tokens));
             while (!hold.TryGrow(block))
             {
-                var victim = Youngest();
-                if (victim is null || (victim == member && Holders() == 1))
+                // Alone in the batch it is never preempted for itself (prompts still waiting for prefill may be).
+                var alone = _batch.Members.Count(StaysInBatch) == 1;
+                var victim = Youngest(except: alone ? member : null);
+                if (victim is null)
                 {
                     hold.TryGrow(block, force: true);
                     break;
@@ -83,12 +85,12 @@ public sealed partial class DeviceWorker
     /// <summary>Sequences holding budget here: members staying in the batch, and prompts waiting for or in prefill.</summary>
     private int Holders() => _batch.Members.Count(StaysInBatch) + _prefilling.Count + _joining.Count;
 
-    private Sequence? Youngest()
+    private Sequence? Youngest(Sequence? except)
     {
         Sequence? youngest = null;
         foreach (var sequence in _batch.Members.Where(StaysInBatch).Concat(_prefilling))
         {
-            if (youngest is null || sequence.AdmissionOrder > youngest.AdmissionOrder)
+            if (sequence != except && (youngest is null || sequence.AdmissionOrder > youngest.AdmissionOrder))
             {
                 youngest = sequence;
             }
