@@ -6,7 +6,7 @@ namespace Platform.Api.Tests.Support;
 /// <summary>Loads models through the real loader, on the CPU, for engine tests.</summary>
 internal static class TestModels
 {
-    public static LoadedModel Load(OrtFixture ort, string directory, int devices = 1, int capacity = 16, long seed = 42, long maxKvTokens = 0, int maxTokensPerStep = 512)
+    public static LoadedModel Load(OrtFixture ort, string directory, int devices = 1, int capacity = 16, long seed = 42, long maxKvTokens = 0, int maxTokensPerStep = 512, string kvAdmission = "on-demand")
     {
         var options = new InferenceOptions
         {
@@ -14,6 +14,7 @@ internal static class TestModels
             MaxBatchSize = capacity,
             MaxKvTokens = maxKvTokens,
             MaxTokensPerStep = maxTokensPerStep,
+            KvAdmission = kvAdmission,
             IntraOpThreads = 1,
             ExecutionProvider = ExecutionProviderPreference.Cpu,
         };
@@ -21,8 +22,8 @@ internal static class TestModels
         return new ModelLoader(NullLoggerFactory.Instance).Load(directory, ort.Runtime, options, useCuda: false, () => seeds.NextInt64());
     }
 
-    public static LoadedModel LoadShared(OrtFixture ort, string name, int devices = 1, int capacity = 16, long maxKvTokens = 0, int maxTokensPerStep = 512) =>
-        Load(ort, SharedData.Model(name), devices, capacity, maxKvTokens: maxKvTokens, maxTokensPerStep: maxTokensPerStep);
+    public static LoadedModel LoadShared(OrtFixture ort, string name, int devices = 1, int capacity = 16, long maxKvTokens = 0, int maxTokensPerStep = 512, string kvAdmission = "on-demand") =>
+        Load(ort, SharedData.Model(name), devices, capacity, maxKvTokens: maxKvTokens, maxTokensPerStep: maxTokensPerStep, kvAdmission: kvAdmission);
 
     /// <summary>A scratch model folder whose files link to a shared model's, so a test can break one file.</summary>
     public static string CopyWithLinks(string sharedModel, params string[] except)

@@ -80,7 +80,7 @@ internal static class CompletionRunner
 
     /// <summary>
     /// The waiting room's verdict, after the token reservation and before any response byte: the engine capacity for
-    /// every choice (prompt + max tokens each), or a 503 (then the token reservation is given back at once).
+    /// every choice (what <see cref="Platform.Inference.Engine.DevicePool.KvTokensFor"/> counts at admission), or a 503 (then the token reservation is given back at once).
     /// </summary>
     public static async Task<Admission> AdmitAsync(HttpContext context, LoadedModel model, IReadOnlyList<ChoiceRequest> choices, TokenReservation tokens, bool stream)
     {

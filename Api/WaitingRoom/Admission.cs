@@ -48,7 +48,7 @@ internal sealed class Admission : IDisposable
         {
             throw ApiException.InvalidValue(
                 "n",
-                $"{sequences} choices of up to {kvTokensPerSequence} tokens each (prompt + max tokens) need more sequence slots or KV-cache tokens than a device of model '{model.Name}' has. Ask for fewer choices or fewer max tokens.");
+                $"{sequences} choices of {kvTokensPerSequence} KV-cache tokens each at admission need more sequence slots or KV-cache tokens than a device of model '{model.Name}' has. Ask for fewer choices or fewer max tokens.");
         }
 
         using var span = ApiTracing.Source.StartActivity("waiting_room");

@@ -163,8 +163,10 @@ internal sealed class ModelQueue : IDisposable
     }
 
     /// <summary>
-    /// The wait of a queued ticket: the sequences ahead of it (its own included) leave at the pace of the running
-    /// ones, each holding its capacity for about the recent average of a request's time in the engine.
+    /// The wait of a queued ticket: the sequences ahead of it (its own included, and the engine's preempted ones,
+    /// which take freed KV memory before any admission) leave at the pace of the admitted ones, each holding its
+    /// capacity for about the recent average of a request's time in the engine. On-demand KV admission lets more
+    /// sequences in at once, and the pace follows from that count.
     /// </summary>
     public TimeSpan Estimate(QueueTicket ticket)
     {
@@ -175,8 +177,8 @@ internal sealed class ModelQueue : IDisposable
                 return TimeSpan.Zero;
             }
 
-            var ahead = _tickets.GetViewBetween(_tickets.Min!, ticket).Sum(t => t.Sequences);
             var load = _pool.Load;
+            var ahead = _tickets.GetViewBetween(_tickets.Min!, ticket).Sum(t => t.Sequences) + load.PreemptedSequences;
             var concurrency = Math.Max(1, load.ReservedSequences);
             return TimeSpan.FromSeconds(ahead * _holdSeconds / concurrency);
         }
@@ -187,8 +189,9 @@ internal sealed class ModelQueue : IDisposable
     {
         lock (_lock)
         {
-            var sequences = _tickets.Sum(t => t.Sequences);
-            return _holdSeconds <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(sequences * _holdSeconds / Math.Max(1, _pool.Load.ReservedSequences));
+            var load = _pool.Load;
+            var sequences = _tickets.Sum(t => t.Sequences) + load.PreemptedSequences;
+            return _holdSeconds <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(sequences * _holdSeconds / Math.Max(1, load.ReservedSequences));
         }
     }
 
@@ -243,7 +246,8 @@ internal sealed class ModelQueue : IDisposable
         var share = 1 - _options.PaidReservedShare;
         var slots = load.Devices.Sum(d => d.MaxBatchSize) * share;
         var kvTokens = load.MaxKvTokens * share;
-        return load.ReservedSequences + ticket.Sequences <= slots && load.ReservedKvTokens + ticket.KvTokens <= kvTokens;
+        // Cached blocks are evictable, so they do not count here; promises to preempted sequences do.
+        return load.ReservedSequences + ticket.Sequences <= slots && load.ReservedKvTokens + load.PendingKvTokens + ticket.KvTokens <= kvTokens;
     }
 
     private void Remove(QueueTicket ticket, bool notify = true)

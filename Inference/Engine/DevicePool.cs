@@ -3,8 +3,9 @@ using Platform.Inference.Models;
 namespace Platform.Inference.Engine;
 
 /// <summary>
-/// One model's sessions, one per configured device. Admission reserves sequence slots and KV-cache tokens on the
-/// device with the most free KV budget; a caller that did not reserve waits inside the engine (FIFO) until one fits.
+/// One model's sessions, one per configured device. Admission reserves sequence slots and KV-cache tokens (see
+/// <see cref="KvAdmission"/>) on the device with the most free KV budget; a caller that did not reserve waits inside
+/// the engine (FIFO) until one fits.
 /// </summary>
 public sealed class DevicePool : IDisposable
 {
@@ -80,18 +81,33 @@ public sealed class DevicePool : IDisposable
     public bool CanEverFit(int sequences, int kvTokensPerSequence) =>
         _workers.Any(w => w.Budget.CanEverFit(sequences, (long)sequences * kvTokensPerSequence));
 
-    /// <summary>The KV tokens one sequence of <paramref name="request"/> can come to hold: prompt plus max tokens, within the context.</summary>
+    /// <summary>How admission counts KV tokens on this pool's devices (<c>Inference:KvAdmission</c>).</summary>
+    public KvAdmission KvAdmission => _workers[0].Budget.Admission;
+
+    /// <summary>
+    /// The KV tokens admission reserves for one sequence of <paramref name="request"/>: its prompt and one growth block
+    /// on demand, its prompt plus max tokens when reserving (never more than <see cref="FullKvTokensFor"/>).
+    /// </summary>
     public int KvTokensFor(GenerationRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return (int)Math.Min((long)request.PromptIds.Count + request.Options.MaxTokens, Config.ContextLength);
+        return KvGrowth.AdmissionTokens(KvAdmission, request.PromptIds.Count, request.Options.MaxTokens, Config.ContextLength);
+    }
+
+    /// <summary>The KV tokens one sequence of <paramref name="request"/> can come to hold: prompt plus max tokens, within the context.</summary>
+    public int FullKvTokensFor(GenerationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return KvGrowth.FullTokens(request.PromptIds.Count, request.Options.MaxTokens, Config.ContextLength);
     }
 
     /// <summary>Throws <see cref="InvalidPromptException"/> or <see cref="ArgumentOutOfRangeException"/> for a request no device can run.</summary>
     public void Validate(GenerationRequest request)
     {
         _workers[0].Validate(request);
-        var kvTokens = KvTokensFor(request);
+
+        // On demand too: a sequence alone on a device must be able to grow to its end without being preempted.
+        var kvTokens = FullKvTokensFor(request);
         if (!CanEverFit(1, kvTokens))
         {
             var budget = _workers.Max(w => w.Budget.MaxKvTokens);
@@ -125,7 +141,7 @@ public sealed class DevicePool : IDisposable
     }
 
     /// <summary>
-    /// Reserves one slot and prompt + max tokens KV tokens, waiting (FIFO, cancellable) inside the engine until they
+    /// Reserves one slot and the request's admission KV tokens, waiting (FIFO, cancellable) inside the engine until they
     /// fit, and releases them when the sequence leaves.
     /// </summary>
     public IAsyncEnumerable<TokenEvent> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default)

@@ -22,10 +22,11 @@ public sealed partial class DeviceWorker
             {
                 while (_inbox.Reader.TryRead(out var arrived))
                 {
+                    Arrived(arrived);
                     _prefilling.Add(arrived);
                 }
 
-                if (_prefilling.Count == 0 && _joining.Count == 0 && _batch.Count == 0)
+                if (_prefilling.Count == 0 && _joining.Count == 0 && _batch.Count == 0 && _preempted.Count == 0)
                 {
                     Volatile.Write(ref _lastBatchSize, 0);
                     if (!WaitForWork())
@@ -48,6 +49,8 @@ public sealed partial class DeviceWorker
     private void Step()
     {
         DropCancelled();
+        GrowOrPreempt();
+        ResumePreempted();
         Prefill();
         if (_joining.Count > 0 || AnyLeft())
         {
@@ -67,7 +70,7 @@ public sealed partial class DeviceWorker
         var members = _batch.Members;
         for (var i = 0; i < members.Count; i++)
         {
-            if (members[i].Left)
+            if (!StaysInBatch(members[i]))
             {
                 return true;
             }
@@ -267,7 +270,7 @@ public sealed partial class DeviceWorker
     /// <summary>The batch becomes its remaining members followed by the newcomers.</summary>
     private void Regroup()
     {
-        var members = _batch.Members.Where(m => !m.Left).Concat(_joining).ToList();
+        var members = _batch.Members.Where(StaysInBatch).Concat(_joining).ToList();
         var joined = _joining.Count;
         try
         {
@@ -413,6 +416,7 @@ public sealed partial class DeviceWorker
         var stopped = new OperationCanceledException("The engine is shutting down.");
         _prefilling.ForEach(s => LeaveWaiting(s, stopped));
         _joining.ForEach(s => LeaveWaiting(s, stopped));
+        ShutdownPreempted(stopped);
         FailBatch([.. _batch.Members], stopped);
         while (_inbox.Reader.TryRead(out var queued))
         {

@@ -43,7 +43,7 @@ public sealed partial class DeviceWorker : IDisposable
         _runner = runner;
         _logger = logger;
         DeviceId = deviceId;
-        Budget = new DeviceBudget(deviceId, limits.MaxBatchSize, limits.MaxKvTokens);
+        Budget = new DeviceBudget(deviceId, limits.MaxBatchSize, limits.MaxKvTokens, limits.KvAdmission);
         MaxTokensPerStep = limits.MaxTokensPerStep;
         _eosIds = [.. config.EosTokenIds];
 
@@ -74,7 +74,12 @@ public sealed partial class DeviceWorker : IDisposable
         Budget.MaxBatchSize,
         Budget.ReservedKvTokens,
         KvTokens,
-        Budget.MaxKvTokens);
+        Budget.MaxKvTokens)
+    {
+        PendingKvTokens = Budget.PendingKvTokens,
+        CachedKvTokens = Budget.CachedKvTokens(),
+        PreemptedSequences = Volatile.Read(ref _preemptedCount),
+    };
 
     internal DeviceBudget Budget { get; }
 
@@ -107,7 +112,7 @@ public sealed partial class DeviceWorker : IDisposable
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-        var sequence = new Sequence(request, seed, linked.Token) { Reservation = ownsReservation ? reservation : null };
+        var sequence = new Sequence(request, seed, linked.Token) { Reservation = ownsReservation ? reservation : null, Kv = reservation.HandOver() };
         Interlocked.Increment(ref _waiting);
         try
         {
@@ -116,6 +121,7 @@ public sealed partial class DeviceWorker : IDisposable
         catch
         {
             Interlocked.Decrement(ref _waiting);
+            sequence.Kv?.Release();
             sequence.Reservation?.Dispose();
             throw;
         }

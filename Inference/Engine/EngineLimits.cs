@@ -1,4 +1,4 @@
 namespace Platform.Inference.Engine;
 
 /// <summary>One device's scheduling limits, resolved from the options and the model at load time.</summary>
-public sealed record EngineLimits(int MaxBatchSize, long MaxKvTokens, int MaxTokensPerStep);
+public sealed record EngineLimits(int MaxBatchSize, long MaxKvTokens, int MaxTokensPerStep, KvAdmission KvAdmission = KvAdmission.OnDemand);

@@ -14,6 +14,15 @@ public sealed record DeviceLoad(
     long UsedKvTokens,
     long MaxKvTokens)
 {
+    /// <summary>Tokens preempted sequences need to resume: promised to them, so admission counts them as taken.</summary>
+    public long PendingKvTokens { get; init; }
+
+    /// <summary>Tokens held by cached blocks no running sequence uses (the prefix cache); counted as used.</summary>
+    public long CachedKvTokens { get; init; }
+
+    /// <summary>Sequences preempted and waiting (counted in <see cref="WaitingSequences"/> too) to be recomputed.</summary>
+    public int PreemptedSequences { get; init; }
+
     /// <summary>Reserved KV tokens over the budget (0..1).</summary>
     public double KvUtilization => MaxKvTokens == 0 ? 0d : (double)ReservedKvTokens / MaxKvTokens;
 }
@@ -36,4 +45,10 @@ public sealed record EngineLoad(IReadOnlyList<DeviceLoad> Devices, int QueuedSeq
     public long UsedKvTokens => Devices.Sum(d => d.UsedKvTokens);
 
     public long MaxKvTokens => Devices.Sum(d => d.MaxKvTokens);
+
+    public long PendingKvTokens => Devices.Sum(d => d.PendingKvTokens);
+
+    public long CachedKvTokens => Devices.Sum(d => d.CachedKvTokens);
+
+    public int PreemptedSequences => Devices.Sum(d => d.PreemptedSequences);
 }

@@ -29,13 +29,19 @@ public sealed class EngineMetrics
         meter.CreateObservableGauge("platform_engine_batch_size", () => Observe(registry, (w, _) => w.LastBatchSize), "{sequence}", "Sequences in the device's last decode step.");
         meter.CreateObservableGauge("platform_engine_running_sequences", () => Observe(registry, (_, l) => l.RunningSequences), "{sequence}", "Sequences in the running batch.");
         meter.CreateObservableGauge("platform_engine_waiting_sequences", () => Observe(registry, (_, l) => l.WaitingSequences), "{sequence}", "Sequences admitted to the device but not yet decoding (queued or in prefill).");
-        meter.CreateObservableGauge("platform_engine_kv_reserved_tokens", () => Observe(registry, (_, l) => l.ReservedKvTokens), "{token}", "KV-cache tokens reserved by admitted requests (prompt + max tokens).");
+        meter.CreateObservableGauge("platform_engine_kv_reserved_tokens", () => Observe(registry, (_, l) => l.ReservedKvTokens), "{token}", "KV-cache tokens held on the budget: admitted requests' admission tokens (prompt + one growth block on demand, prompt + max tokens when reserving) and the blocks running sequences grew by.");
         meter.CreateObservableGauge("platform_engine_kv_used_tokens", () => Observe(registry, (_, l) => l.UsedKvTokens), "{token}", "KV-cache positions held by running sequences.");
+        meter.CreateObservableGauge("platform_engine_kv_cached_tokens", () => Observe(registry, (_, l) => l.CachedKvTokens), "{token}", "KV-cache tokens held by cached blocks no running sequence uses (counted as used; evicted before any refusal).");
+        meter.CreateObservableGauge("platform_engine_preempted_sequences", () => Observe(registry, (_, l) => l.PreemptedSequences), "{sequence}", "Sequences preempted for KV memory and waiting to be recomputed.");
         meter.CreateObservableGauge("platform_engine_kv_budget_tokens", () => Observe(registry, (_, l) => l.MaxKvTokens), "{token}", "The device's KV-cache budget (Inference:MaxKvTokens).");
         meter.CreateObservableGauge("platform_engine_kv_utilization_ratio", () => ObserveRatio(registry), null, "Reserved KV tokens over the budget.");
         _promptTokens = meter.CreateCounter<long>("platform_engine_prompt_tokens_total", "{token}", "Prompt tokens prefilled.");
         _generatedTokens = meter.CreateCounter<long>("platform_engine_generated_tokens_total", "{token}", "Tokens generated.");
         _prefillSeconds = meter.CreateHistogram("platform_engine_prefill_step_duration_seconds", "s", "Time the prefill part of a scheduler step took.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StepBuckets });
+
+        // Read from the devices' own totals, so both are exported (at 0) before the first preemption.
+        meter.CreateObservableCounter("platform_engine_preemptions_total", () => Observe(registry, (w, _) => w.Preemptions), "{sequence}", "Sequences preempted because the KV budget ran out mid-generation (recomputed later).");
+        meter.CreateObservableCounter("platform_engine_recomputed_tokens_total", () => Observe(registry, (w, _) => w.RecomputedTokens), "{token}", "Tokens prefilled again to resume preempted sequences (prompt + tokens already generated).");
         _decodeSeconds = meter.CreateHistogram("platform_engine_decode_step_duration_seconds", "s", "Time one batched decode step took, sampling included.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StepBuckets });
     }
 
@@ -57,6 +63,8 @@ public sealed class EngineMetrics
         _generatedTokens.Add(tokens, tags);
         _decodeSeconds.Record(elapsed.TotalSeconds, tags);
     }
+
+    internal void RecordRecompute(string model, int device, TimeSpan elapsed) => _prefillSeconds.Record(elapsed.TotalSeconds, Tags(model, device));
 
     private static TagList Tags(string model, int device) => new()
     {

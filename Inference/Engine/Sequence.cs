@@ -6,7 +6,7 @@ namespace Platform.Inference.Engine;
 /// A generation in flight, owned by one device worker: its progress, its own KV cache while it prefills (then a
 /// row of the batch's), its sampler and the channel its consumer reads. Only the worker's loop touches the mutable state.
 /// </summary>
-internal sealed class Sequence : IDisposable
+internal sealed partial class Sequence : IDisposable
 {
     private readonly Channel<TokenEvent> _output = Channel.CreateUnbounded<TokenEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
@@ -59,7 +59,11 @@ internal sealed class Sequence : IDisposable
 
     public ChannelReader<TokenEvent> Reader => _output.Reader;
 
-    public void Emit(TokenEvent tokenEvent) => _output.Writer.TryWrite(tokenEvent);
+    public void Emit(TokenEvent tokenEvent)
+    {
+        _emitted.Add(tokenEvent.TokenId);
+        _output.Writer.TryWrite(tokenEvent);
+    }
 
     public void Complete(Exception? error = null)
     {
@@ -67,6 +71,7 @@ internal sealed class Sequence : IDisposable
         Trace.Finished(Generated, error);
         _output.Writer.TryComplete(error);
         Dispose();
+        Kv?.Release();
         Reservation?.Dispose();
     }
 

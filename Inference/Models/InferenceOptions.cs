@@ -44,11 +44,23 @@ public sealed class InferenceOptions : IValidatableObject
     public int MaxBatchSize { get; init; } = 16;
 
     /// <summary>
-    /// KV-cache tokens one device may have reserved (prompt + max tokens per sequence); 0 sizes it from the model's
-    /// KV bytes per token and the memory available (logged at start-up).
+    /// KV-cache tokens one device may hold for its sequences (see <see cref="KvAdmission"/> for how they are counted);
+    /// 0 sizes it from the model's KV bytes per token and the memory available (logged at start-up).
     /// </summary>
     [Range(0, long.MaxValue)]
     public long MaxKvTokens { get; init; }
+
+    /// <summary>
+    /// <c>on-demand</c> (default): admission counts a sequence's prompt plus one 16-token block, and a sequence takes
+    /// more blocks as it grows, preempting the most recently admitted one when the budget runs out.
+    /// <c>reserve</c>: admission counts prompt + max tokens, held until the sequence leaves (no growth, no preemption).
+    /// </summary>
+    [Required]
+    public string KvAdmission { get; init; } = "on-demand";
+
+    /// <summary><see cref="KvAdmission"/> parsed; validation has rejected anything else.</summary>
+    public Engine.KvAdmission KvAdmissionMode =>
+        string.Equals(KvAdmission, "reserve", StringComparison.OrdinalIgnoreCase) ? Engine.KvAdmission.Reserve : Engine.KvAdmission.OnDemand;
 
     /// <summary>
     /// Tokens one scheduler step processes at most, shared by decode and prefill: each running sequence's next token
@@ -76,6 +88,11 @@ public sealed class InferenceOptions : IValidatableObject
             yield return new ValidationResult(
                 "Inference:OnnxRuntimePath is no longer used: ONNX Runtime comes from NuGet with the build (build with -p:OnnxRuntimeFlavor=cuda for the CUDA library). Remove the setting.",
                 [nameof(OnnxRuntimePath)]);
+        }
+
+        if (!string.Equals(KvAdmission, "on-demand", StringComparison.OrdinalIgnoreCase) && !string.Equals(KvAdmission, "reserve", StringComparison.OrdinalIgnoreCase))
+        {
+            yield return new ValidationResult("Inference:KvAdmission must be on-demand or reserve.", [nameof(KvAdmission)]);
         }
 
         if (!Enum.IsDefined(ExecutionProvider))

@@ -46,7 +46,7 @@ public sealed partial class ModelLoader(ILoggerFactory loggerFactory, EngineMetr
                 try
                 {
                     var signature = DecoderSignature.Bind(config, session);
-                    var limits = new EngineLimits(options.MaxBatchSize, KvBudget.Resolve(options, config, signature, KvBudget.AvailableBytes()), options.MaxTokensPerStep);
+                    var limits = new EngineLimits(options.MaxBatchSize, KvBudget.Resolve(options, config, signature, KvBudget.AvailableBytes()), options.MaxTokensPerStep, options.KvAdmissionMode);
                     if (workers.Count == 0)
                     {
                         var bytesPerToken = KvBudget.BytesPerToken(signature);

@@ -46,6 +46,10 @@ public sealed class ModelServerMetricsTests
         {
             ["Inference:MaxBatchSize"] = "3",
             ["Inference:MaxKvTokens"] = "2048",
+
+            // Reserve-all: the reserved tokens move only when membership does, so a stable reading can be caught
+            // (on demand they grow every 16 tokens of every stream).
+            ["Inference:KvAdmission"] = "reserve",
             ["WaitingRoom:MaxWait"] = "00:01:00",
             ["WaitingRoom:MaxQueuedPerProject"] = "100",
         });

@@ -62,7 +62,7 @@ public sealed class DevicePoolAdmissionTests(OrtFixture ort)
     }
 
     [Fact]
-    public async Task GenerateAsync_WithReservation_UsesItsSlots_AndKeepsItUntilDisposed()
+    public async Task GenerateAsync_WithReservation_UsesItsSlots_KeepsThemUntilDisposed_AndEachSequenceGivesBackItsTokens()
     {
         using var model = TestModels.LoadShared(ort, "tiny-random-gpt2", capacity: 4, maxKvTokens: 1000);
         var request = new GenerationRequest([464, 68], new GenerationOptions { MaxTokens = 8, Temperature = 0f, IgnoreEos = true });
@@ -76,7 +76,7 @@ public sealed class DevicePoolAdmissionTests(OrtFixture ort)
         Assert.Throws<InvalidOperationException>(() => model.Pool.GenerateAsync(request, reservation));
         await Poll.UntilAsync(() => model.Pool.Load.RunningSequences == 0, TimeSpan.FromSeconds(30), "model.Pool.Load.RunningSequences == 0");
         Assert.Equal(2, model.Pool.Load.ReservedSequences);
-        Assert.Equal(20, model.Pool.Load.ReservedKvTokens);
+        Assert.Equal(0, model.Pool.Load.ReservedKvTokens);
         Assert.Equal(0, model.Pool.Load.UsedKvTokens);
     }
 
@@ -84,7 +84,7 @@ public sealed class DevicePoolAdmissionTests(OrtFixture ort)
     public void GenerateAsync_ReservationTooSmallForTheRequest_Throws()
     {
         using var model = TestModels.LoadShared(ort, "tiny-random-gpt2", capacity: 4, maxKvTokens: 1000);
-        using var reservation = Assert.IsType<EngineReservation>(model.Pool.TryReserve(1, 100));
+        using var reservation = Assert.IsType<EngineReservation>(model.Pool.TryReserve(1, model.Pool.KvTokensFor(Endless) - 1));
 
         Assert.Throws<InvalidOperationException>(() => model.Pool.GenerateAsync(Endless, reservation));
     }
@@ -92,7 +92,8 @@ public sealed class DevicePoolAdmissionTests(OrtFixture ort)
     [Fact]
     public async Task GenerateAsync_WithoutReservation_WaitsInTheEngineUntilCapacityIsFree()
     {
-        using var model = TestModels.LoadShared(ort, "tiny-random-gpt2", capacity: 1);
+        // Reserve-all: the held tokens stay exactly prompt + max tokens while it runs.
+        using var model = TestModels.LoadShared(ort, "tiny-random-gpt2", capacity: 1, kvAdmission: "reserve");
         using var busy = new CancellationTokenSource();
         await using var running = model.Pool.GenerateAsync(Endless, busy.Token).GetAsyncEnumerator(busy.Token);
         Assert.True(await running.MoveNextAsync());

@@ -16,6 +16,8 @@ public sealed class EngineMetricsTests(OrtFixture ort)
         "platform_engine_kv_reserved_tokens", "platform_engine_kv_used_tokens", "platform_engine_kv_budget_tokens",
         "platform_engine_kv_utilization_ratio", "platform_engine_prompt_tokens_total", "platform_engine_generated_tokens_total",
         "platform_engine_prefill_step_duration_seconds", "platform_engine_decode_step_duration_seconds",
+        "platform_engine_kv_cached_tokens", "platform_engine_preempted_sequences", "platform_engine_preemptions_total",
+        "platform_engine_recomputed_tokens_total",
     ];
 
     [Fact]
@@ -73,9 +75,15 @@ public sealed class EngineMetricsTests(OrtFixture ort)
         Assert.Equal(6, seen["platform_engine_prompt_tokens_total"].Sum(m => m.Value));
         Assert.Equal(12, seen["platform_engine_generated_tokens_total"].Sum(m => m.Value));
         Assert.NotEmpty(seen["platform_engine_decode_step_duration_seconds"]);
-        Assert.Equal(200, seen["platform_engine_kv_reserved_tokens"].Single().Value);
+
+
+        // Both sequences have left: their tokens went back with them; the reservation still holds its two slots.
+        Assert.Equal(0, seen["platform_engine_kv_reserved_tokens"].Single().Value);
+        Assert.Equal(2, model.Pool.Load.ReservedSequences);
         Assert.Equal(1000, seen["platform_engine_kv_budget_tokens"].Single().Value);
-        Assert.Equal(0.2, seen["platform_engine_kv_utilization_ratio"].Single().Value, 6);
+        Assert.Equal(0, seen["platform_engine_kv_utilization_ratio"].Single().Value, 6);
+        Assert.Equal(0, seen["platform_engine_kv_cached_tokens"].Single().Value);
+        Assert.Equal(0, seen["platform_engine_preemptions_total"].Single().Value);
         Assert.Equal(0, seen["platform_engine_running_sequences"].Single().Value);
     }
 }
