@@ -26,7 +26,6 @@ internal sealed class MaskWalk(ConstraintVocabulary vocabulary, int budget)
     private void Walk(TokenTrie trie, int node, GrammarState state)
     {
         var stacks = state.Stacks;
-        List<Frame>? literals = null;
         var lexers = 0;
         foreach (var stack in stacks)
         {
@@ -35,20 +34,30 @@ internal sealed class MaskWalk(ConstraintVocabulary vocabulary, int budget)
                 lexers++;
                 Lexer(trie, node, stack);
             }
-            else
-            {
-                (literals ??= []).Add(stack);
-            }
         }
 
-        if (literals is not null)
+        if (lexers == 0)
         {
-            FollowLiterals(trie, node, lexers == 0 ? state : GrammarState.OfStacks([.. literals]), literals);
+            FollowLiterals(trie, node, state, stacks);
+        }
+        else if (lexers < stacks.Length)
+        {
+            var literals = new List<Frame>(stacks.Length - lexers);
+            foreach (var stack in stacks)
+            {
+                if (!Terminals.IsLexer(stack.Node))
+                {
+                    literals.Add(stack);
+                }
+            }
+
+            var only = literals.ToArray();
+            FollowLiterals(trie, node, GrammarState.OfStacks(only), only);
         }
     }
 
     /// <summary>Literal tops name one next byte each: only those edges are fed to the grammar.</summary>
-    private void FollowLiterals(TokenTrie trie, int node, GrammarState state, List<Frame> literals)
+    private void FollowLiterals(TokenTrie trie, int node, GrammarState state, ReadOnlySpan<Frame> literals)
     {
         Span<ulong> tried = stackalloc ulong[4];
         foreach (var stack in literals)
