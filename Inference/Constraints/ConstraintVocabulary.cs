@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Platform.Inference.Constraints.Grammar;
 using Platform.Inference.Constraints.Vocabulary;
 using Platform.Inference.Tokenization;
 
@@ -7,6 +9,7 @@ namespace Platform.Inference.Constraints;
 public sealed class ConstraintVocabulary
 {
     private readonly Lazy<LexerTokenTable> _lexers;
+    private readonly ConcurrentDictionary<(string Forbidden, int Position), Lazy<FreeTextTokenTable>> _freeText = new();
 
     private ConstraintVocabulary(TokenTrie trie, IReadOnlyList<int> endOfSequenceIds)
     {
@@ -23,6 +26,10 @@ public sealed class ConstraintVocabulary
 
     /// <summary>The tokens' effect on JSON string and number lexers in each state, built on first use (a few dozen trie walks on integers).</summary>
     internal LexerTokenTable Lexers => _lexers.Value;
+
+    /// <summary>The tokens' effect on free text at one position, built the first time a mask needs it (one trie walk on integers).</summary>
+    internal FreeTextTokenTable FreeText(FreeTextNode text, int position) =>
+        _freeText.GetOrAdd((text.Forbidden, position), key => new Lazy<FreeTextTokenTable>(() => new FreeTextTokenTable(Trie, text, position))).Value;
 
     public static ConstraintVocabulary From(ITokenizer tokenizer, IReadOnlyList<int> endOfSequenceIds, int vocabularySize)
     {

@@ -8,8 +8,8 @@ namespace Platform.Inference.Constraints;
 /// Bytes move each parse stack on its own, so the walk takes a state's stacks apart: literal-topped stacks follow
 /// the few trie edges their next bytes name; a string or number lexer at the vocabulary's root reads its
 /// precomputed <see cref="LexerTokenTable"/> entry (bitset ORs, then only the token rests after the lexer ends are
-/// walked); any other lexer (deeper in the trie, or free text) is run over its subtree on plain integers, the
-/// grammar state being built only where the lexer ends. A token reached by several paths is allowed when one
+/// walked), and free text there its <see cref="FreeTextTokenTable"/>; any other lexer (deeper in the trie) is run
+/// over its subtree on plain integers, the grammar state being built only where the lexer ends. A token reached by several paths is allowed when one
 /// allows it; each path's budget bound is kept, which keeps the mask's reuse range within the exact one.
 /// </summary>
 internal sealed class MaskWalk(ConstraintVocabulary vocabulary, int budget)
@@ -83,7 +83,8 @@ internal sealed class MaskWalk(ConstraintVocabulary vocabulary, int budget)
     private void Lexer(TokenTrie trie, int node, Frame stack)
     {
         var below = GrammarState.Remaining(stack.Next);
-        if (node == TokenTrie.Root && ReferenceEquals(trie, vocabulary.Trie) && vocabulary.Lexers.TryGet(stack, out var entry))
+        var atRoot = node == TokenTrie.Root && ReferenceEquals(trie, vocabulary.Trie);
+        if (atRoot && vocabulary.Lexers.TryGet(stack, out var entry))
         {
             for (var remaining = 0; remaining < entry.InsideByRemaining.Length; remaining++)
             {
@@ -93,16 +94,69 @@ internal sealed class MaskWalk(ConstraintVocabulary vocabulary, int budget)
                 }
             }
 
-            if (!entry.Exits.IsEmpty && GrammarState.AfterTop(stack) is { } after)
+            if (!entry.Exits.IsEmpty && GrammarState.AfterTop(stack) is { } afterLexer)
             {
-                Add(entry.Exits.TokensAt(TokenTrie.Root), after.MinRemaining);
-                Walk(entry.Exits, TokenTrie.Root, after);
+                Add(entry.Exits.TokensAt(TokenTrie.Root), afterLexer.MinRemaining);
+                Walk(entry.Exits, TokenTrie.Root, afterLexer);
             }
 
             return;
         }
 
+        if (atRoot && stack.Node is FreeTextNode text && GrammarState.AfterTop(stack) is var after && !HasLexer(after))
+        {
+            FreeTextAtRoot(vocabulary.FreeText(text, stack.Position), after, below);
+            return;
+        }
+
         new LexerRun(this, trie, stack, below).Visit(node, stack.Position);
+    }
+
+    /// <summary>Free text from the table; where it may end, only the rests starting with a byte the literals after it name are walked.</summary>
+    private void FreeTextAtRoot(FreeTextTokenTable table, GrammarState? after, int below)
+    {
+        for (var remaining = 0; remaining < table.InsideByRemaining.Length; remaining++)
+        {
+            if (table.InsideByRemaining[remaining] is { } inside)
+            {
+                Or(inside, remaining + below);
+            }
+        }
+
+        if (after is null)
+        {
+            return;
+        }
+
+        Or(table.EndsAtEnd, after.MinRemaining);
+        Span<ulong> tried = stackalloc ulong[4];
+        foreach (var stack in after.Stacks)
+        {
+            var value = ((LiteralNode)stack.Node).Bytes[stack.Position];
+            if ((tried[value >> 6] & (1UL << (value & 63))) == 0)
+            {
+                tried[value >> 6] |= 1UL << (value & 63);
+                Walk(table.RestsStartingWith(value), TokenTrie.Root, after);
+            }
+        }
+    }
+
+    private static bool HasLexer(GrammarState? state)
+    {
+        if (state is null)
+        {
+            return false;
+        }
+
+        foreach (var stack in state.Stacks)
+        {
+            if (Terminals.IsLexer(stack.Node))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void Add(ReadOnlySpan<int> tokens, int needed)
