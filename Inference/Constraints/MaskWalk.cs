@@ -9,8 +9,9 @@ namespace Platform.Inference.Constraints;
 /// the few trie edges their next bytes name; a string or number lexer at the vocabulary's root reads its
 /// precomputed <see cref="LexerTokenTable"/> entry (bitset ORs, then only the token rests after the lexer ends are
 /// walked), and free text there its <see cref="FreeTextTokenTable"/>; any other lexer (deeper in the trie) is run
-/// over its subtree on plain integers, the grammar state being built only where the lexer ends. A token reached by several paths is allowed when one
-/// allows it; each path's budget bound is kept, which keeps the mask's reuse range within the exact one.
+/// over its subtree on plain integers, the grammar state being built only where the lexer ends. A token reached
+/// by several paths is allowed when one allows it; each path's budget bound is kept, which keeps the mask's reuse
+/// range within the exact one.
 /// </summary>
 internal sealed class MaskWalk(ConstraintVocabulary vocabulary, int budget)
 {
