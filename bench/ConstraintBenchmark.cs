@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Inference.Constraints;
 using Platform.Inference.Constraints.Grammar;
 using Platform.Inference.Constraints.Schema;
+using Platform.Inference.Constraints.Tools;
 using Platform.Inference.Engine;
 using Platform.Inference.Models;
 using Platform.Inference.Ort;
@@ -18,7 +19,7 @@ namespace Platform.Bench;
 /// </summary>
 internal sealed class ConstraintBenchmark(OrtRuntime runtime, string modelsDirectory)
 {
-    private const int Steps = 400;
+    private const int Steps = 2000;
 
     public const string NestedSchema = """
         {"type":"object","properties":{
@@ -42,44 +43,87 @@ internal sealed class ConstraintBenchmark(OrtRuntime runtime, string modelsDirec
             var tokenizer = TokenizerLoader.Load(Path.Combine(modelsDirectory, folder));
             var vocabulary = ConstraintVocabulary.From(tokenizer, [], tokenizer.VocabularySize);
             var grammar = SchemaCompiler.Compile(schema.RootElement, strict: true);
-            var (tableBuild, walked, fresh, served) = MaskTimes(vocabulary, grammar);
-            rows.Add(new BenchRow("constraints", $"string token table, {label}, built once per model", tableBuild * 1e3, "ms"));
-            rows.Add(new BenchRow("constraints", $"mask per token, {label}, full trie walk (before): p50", Percentile(walked, 0.5) * 1e6, "µs"));
-            rows.Add(new BenchRow("constraints", $"mask per token, {label}, full trie walk (before): p99", Percentile(walked, 0.99) * 1e6, "µs"));
+            var (tableBuild, walked, fresh, served, outside) = MaskTimes(vocabulary, grammar);
+            rows.Add(new BenchRow("constraints", $"lexer token tables (strings, numbers), {label}, built once per model", tableBuild * 1e3, "ms"));
+            rows.Add(new BenchRow("constraints", $"mask per token, {label}, full trie walk (reference, before), every 10th step: p50", Percentile(walked, 0.5) * 1e6, "µs"));
+            rows.Add(new BenchRow("constraints", $"mask per token, {label}, full trie walk (reference, before), every 10th step: p99", Percentile(walked, 0.99) * 1e6, "µs"));
             rows.Add(new BenchRow("constraints", $"mask per token, {label}, computed: p50", Percentile(fresh, 0.5) * 1e6, "µs"));
             rows.Add(new BenchRow("constraints", $"mask per token, {label}, computed: p99", Percentile(fresh, 0.99) * 1e6, "µs", "< 100 µs"));
+            rows.Add(new BenchRow("constraints", $"mask per token, {label}, computed, the {outside.Count} of {Steps} steps outside a string: p99", Percentile(outside, 0.99) * 1e6, "µs", "< 100 µs"));
             rows.Add(new BenchRow("constraints", $"mask per token, {label}, as served (state cache): p50", Percentile(served, 0.5) * 1e6, "µs"));
             rows.Add(new BenchRow("constraints", $"mask per token, {label}, as served (state cache): p99", Percentile(served, 0.99) * 1e6, "µs", "< 100 µs"));
+            var (_, _, anyFresh, _, anyOutside) = MaskTimes(vocabulary, SchemaCompiler.AnyObject());
+            rows.Add(new BenchRow("constraints", $"mask per token, {label}, json_object, computed: p50", Percentile(anyFresh, 0.5) * 1e6, "µs"));
+            rows.Add(new BenchRow("constraints", $"mask per token, {label}, json_object, computed: p99", Percentile(anyFresh, 0.99) * 1e6, "µs", "< 100 µs"));
+            rows.Add(new BenchRow("constraints", $"mask per token, {label}, json_object, computed, the {anyOutside.Count} steps outside a string: p99", Percentile(anyOutside, 0.99) * 1e6, "µs", "< 100 µs"));
+            var (freeFirst, freeMedian) = FreeTextMask(vocabulary);
+            rows.Add(new BenchRow("constraints", $"mask, {label}, tool_choice auto: free text before a Hermes call, first (its table built)", freeFirst * 1e6, "µs"));
+            rows.Add(new BenchRow("constraints", $"mask, {label}, tool_choice auto: free text before a Hermes call, computed, median of 20", freeMedian * 1e6, "µs"));
         }
 
         rows.AddRange(StepOverhead(schema.RootElement));
         return rows;
     }
 
-    /// <summary>A random walk through the grammar (a seeded pick among the allowed tokens each step), timing each step's mask.</summary>
-    private static (double TableBuild, List<double> Walked, List<double> Fresh, List<double> Served) MaskTimes(ConstraintVocabulary vocabulary, GrammarNode grammar)
+    /// <summary>
+    /// A random walk through the grammar (a seeded pick among the allowed tokens each step, half the time among
+    /// those with a quote, bracket, brace, comma or colon, so structure, keys, numbers and literals come up and
+    /// not only long strings), recorded first; then each step's mask is timed on the recorded states, after one
+    /// untimed pass so the JIT has settled.
+    /// </summary>
+    private static (double TableBuild, List<double> Walked, List<double> Fresh, List<double> Served, List<double> Outside) MaskTimes(ConstraintVocabulary vocabulary, GrammarNode grammar)
     {
-        var constraint = new TokenConstraint(grammar, vocabulary);
-        var random = new Random(7);
+        // The per-vocabulary lexer tables are built once, on first use (model load in practice), not per step.
+        var tableBuild = Time(() => _ = vocabulary.Lexers);
+        var steps = Walk(vocabulary, new TokenConstraint(grammar, vocabulary));
+        foreach (var (state, budget) in steps)
+        {
+            TokenMask.Compute(vocabulary, state, budget);
+        }
 
-        // The per-vocabulary string table is built once, on first use (model load in practice), not per step.
-        var tableBuild = Time(() => _ = vocabulary.Strings);
-        var walked = new List<double>();
-        var fresh = new List<double>();
-        var served = new List<double>();
         var logits = new float[vocabulary.Size];
+        var fresh = steps.Select(s => Time(() => TokenMask.Compute(vocabulary, s.State, s.Budget))).ToList();
+
+        // As served: a constraint of its own (an empty mask cache) over the same steps, the mask applied to a logits row.
+        var constraint = new TokenConstraint(grammar, vocabulary);
+        var served = steps.Select(s => Time(() => constraint.MaskFor(s.State, s.Budget).Apply(logits))).ToList();
+
+        // The full trie walk is slow: every tenth step is enough for its percentiles.
+        var walked = steps.Where((_, i) => i % 10 == 0).Select(s => Time(() => TokenMask.ComputeByWalk(vocabulary, s.State, s.Budget))).ToList();
+        var outside = fresh.Where((time, i) => !steps[i].State.TryGetOpenString(out _, out _)).ToList();
+        return (tableBuild, walked, fresh, served, outside);
+    }
+
+    /// <summary>
+    /// Free text (<c>tool_choice</c> <c>auto</c>): the first mask at a free-text position builds that position's table
+    /// (kept for the model), later ones read it.
+    /// </summary>
+    private static (double First, double Median) FreeTextMask(ConstraintVocabulary vocabulary)
+    {
+        using var schema = JsonDocument.Parse("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false}""");
+        var grammar = ToolCallGrammar.TextOrCalls(ToolCallSyntax.Hermes, [new ToolGrammarFunction("get_weather", schema.RootElement, Strict: true)], parallel: true);
+        var state = GrammarState.Start(grammar).Feed("Let me check"u8) ?? throw new InvalidOperationException("free text refused");
+        var first = Time(() => TokenMask.Compute(vocabulary, state, 4096));
+        var times = Enumerable.Range(0, 20).Select(_ => Time(() => TokenMask.Compute(vocabulary, state, 4096))).ToList();
+        return (first, Percentile(times, 0.5));
+    }
+
+    private static List<(GrammarState State, int Budget)> Walk(ConstraintVocabulary vocabulary, TokenConstraint constraint)
+    {
+        var random = new Random(7);
+        var steps = new List<(GrammarState State, int Budget)>();
         var cursor = constraint.CreateCursor();
         var budget = 4096;
+        var logits = new float[vocabulary.Size];
         for (var step = 0; step < Steps; step++)
         {
-            walked.Add(Time(() => TokenMask.ComputeByWalk(vocabulary, CursorState(cursor), budget)));
-            fresh.Add(Time(() => TokenMask.Compute(vocabulary, CursorState(cursor), budget)));
+            steps.Add((cursor.State, budget));
             Array.Fill(logits, 0f);
-            var started = Stopwatch.GetTimestamp();
             cursor.Apply(logits, budget);
-            served.Add(Stopwatch.GetElapsedTime(started).TotalSeconds);
             var allowed = Enumerable.Range(0, logits.Length).Where(i => !float.IsNegativeInfinity(logits[i])).ToList();
-            var token = allowed[random.Next(allowed.Count)];
+            var closing = allowed.Where(i => vocabulary.BytesOf(i).IndexOfAny("\"]},:"u8) >= 0).ToList();
+            var pool = closing.Count > 0 && random.Next(2) == 0 ? closing : allowed;
+            var token = pool[random.Next(pool.Count)];
             if (vocabulary.EndOfSequenceIds.Contains(token) || cursor.Closed)
             {
                 cursor = constraint.CreateCursor();
@@ -95,10 +139,8 @@ internal sealed class ConstraintBenchmark(OrtRuntime runtime, string modelsDirec
             }
         }
 
-        return (tableBuild, walked, fresh, served);
+        return steps;
     }
-
-    private static GrammarState CursorState(ConstraintCursor cursor) => cursor.State;
 
     private IEnumerable<BenchRow> StepOverhead(JsonElement schema)
     {

@@ -35,11 +35,11 @@ internal sealed class SmallAppHost : IAsyncDisposable
 
     public LoadedModel LoadedModel => Services.GetRequiredService<ModelRegistry>().TryGet(Model, out var model) ? model : throw new InvalidOperationException("not loaded");
 
-    public static async Task<SmallAppHost> StartAsync(IReadOnlyDictionary<string, string> settings, Action<IServiceCollection>? services = null)
+    public static async Task<SmallAppHost> StartAsync(IReadOnlyDictionary<string, string> settings, Action<IServiceCollection>? services = null, int contextLength = 512)
     {
         var database = await TestDatabase.CreateAsync("platform_small");
         var models = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "platform-tests", $"small-models-{Guid.NewGuid():N}")).FullName;
-        SyntheticModelWriter.Write(Path.Combine(models, Model), SyntheticModelSpec.Tiny(float16: false, seed: 5) with { ContextLength = 512 });
+        SyntheticModelWriter.Write(Path.Combine(models, Model), SyntheticModelSpec.Tiny(float16: false, seed: 5) with { ContextLength = contextLength });
         var adminKey = $"sk-test-admin-{Guid.NewGuid():N}";
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {

@@ -109,7 +109,7 @@ internal sealed class ChatResponseBuilder(string id, long created, LoadedModel m
         var stream = new ToolCallStream(toolSyntax);
         var events = stream.Push(text).Concat(stream.Finish()).ToList();
         var content = string.Concat(events.OfType<ContentEvent>().Select(e => e.Text));
-        var calls = events.OfType<CallEvent>().GroupBy(e => e.Index)
+        var calls = events.OfType<CallEvent>().Where(e => e.Index < stream.CompletedCount).GroupBy(e => e.Index)
             .Select(g => new ChatToolCall(g.First().Id!, "function", new ChatFunctionCall(g.First().Name!, string.Concat(g.Select(e => e.Arguments)))))
             .ToList();
         if (calls.Count == 0)

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Platform.Inference.Constraints.Grammar;
 using Platform.Inference.Constraints.Vocabulary;
 using Platform.Inference.Tokenization;
 
@@ -6,13 +8,14 @@ namespace Platform.Inference.Constraints;
 /// <summary>A model's tokens as bytes in a prefix tree, and its end-of-sequence ids: what every constraint on that model masks.</summary>
 public sealed class ConstraintVocabulary
 {
-    private readonly Lazy<StringTokenTable> _strings;
+    private readonly Lazy<LexerTokenTable> _lexers;
+    private readonly ConcurrentDictionary<(string Forbidden, int Position), Lazy<FreeTextTokenTable>> _freeText = new();
 
     private ConstraintVocabulary(TokenTrie trie, IReadOnlyList<int> endOfSequenceIds)
     {
         Trie = trie;
         EndOfSequenceIds = endOfSequenceIds;
-        _strings = new Lazy<StringTokenTable>(() => new StringTokenTable(trie));
+        _lexers = new Lazy<LexerTokenTable>(() => new LexerTokenTable(trie));
     }
 
     public IReadOnlyList<int> EndOfSequenceIds { get; }
@@ -21,8 +24,12 @@ public sealed class ConstraintVocabulary
 
     internal TokenTrie Trie { get; }
 
-    /// <summary>The tokens' effect on an open JSON string, built on first use (a few trie walks without allocation).</summary>
-    internal StringTokenTable Strings => _strings.Value;
+    /// <summary>The tokens' effect on JSON string and number lexers in each state, built on first use (a few dozen trie walks on integers).</summary>
+    internal LexerTokenTable Lexers => _lexers.Value;
+
+    /// <summary>The tokens' effect on free text at one position, built the first time a mask needs it (one trie walk on integers).</summary>
+    internal FreeTextTokenTable FreeText(FreeTextNode text, int position) =>
+        _freeText.GetOrAdd((text.Forbidden, position), key => new Lazy<FreeTextTokenTable>(() => new FreeTextTokenTable(Trie, text, position))).Value;
 
     public static ConstraintVocabulary From(ITokenizer tokenizer, IReadOnlyList<int> endOfSequenceIds, int vocabularySize)
     {

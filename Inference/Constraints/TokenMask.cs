@@ -26,31 +26,23 @@ internal sealed class TokenMask
     public bool Allows(int id) => (_bits[id >> 6] & (1UL << (id & 63))) != 0;
 
     /// <summary>
-    /// Inside a string (most steps of a JSON output) the precomputed per-lexer-state token sets give the mask with
-    /// a few bitset ORs, and only the tokens that close the string are checked against the grammar; elsewhere
-    /// the vocabulary's byte trie is walked from the state.
+    /// The mask as served: string and number lexers at the trie's root read the vocabulary's precomputed tables,
+    /// literals follow only the edges they name, other lexers run on integers (see <see cref="MaskWalk"/>).
     /// </summary>
-    public static TokenMask Compute(ConstraintVocabulary vocabulary, GrammarState state, int budget) =>
-        state.TryGetOpenString(out var lexerState, out var afterString)
-            ? ComputeInString(vocabulary, state, lexerState, afterString, budget)
-            : ComputeByWalk(vocabulary, state, budget);
+    public static TokenMask Compute(ConstraintVocabulary vocabulary, GrammarState state, int budget)
+    {
+        var walk = new MaskWalk(vocabulary, budget);
+        walk.FromRoot(state);
+        AllowEndOfSequence(vocabulary, state, walk.Bits);
+        return new TokenMask(walk.Bits, walk.MaxNeeded, walk.MinRefused);
+    }
 
     /// <summary>The mask by walking the whole byte trie from the state: the reference the faster paths must equal.</summary>
     public static TokenMask ComputeByWalk(ConstraintVocabulary vocabulary, GrammarState state, int budget)
     {
         var walk = new Walk(vocabulary.Trie, budget, new ulong[(vocabulary.Size + 63) / 64]);
         walk.Visit(TokenTrie.Root, state);
-        if (state.IsComplete)
-        {
-            foreach (var id in vocabulary.EndOfSequenceIds)
-            {
-                if ((uint)id < (uint)vocabulary.Size)
-                {
-                    walk.Bits[id >> 6] |= 1UL << (id & 63);
-                }
-            }
-        }
-
+        AllowEndOfSequence(vocabulary, state, walk.Bits);
         return new TokenMask(walk.Bits, walk.MaxNeeded, walk.MinRefused);
     }
 
@@ -83,80 +75,31 @@ internal sealed class TokenMask
         }
     }
 
-    /// <summary>The same tokens as a trie walk would allow, with identical budget bounds.</summary>
-    internal bool SameAs(TokenMask other) =>
-        _bits.AsSpan().SequenceEqual(other._bits) && _maxNeeded == other._maxNeeded && _minRefused == other._minRefused;
+    /// <summary>
+    /// Allows exactly the tokens the reference walk allows, at <paramref name="budget"/> and within the reference's
+    /// reuse range (a path-by-path bound may be narrower than the token-by-token one, never wider).
+    /// </summary>
+    internal bool Agrees(TokenMask reference, int budget) =>
+        _bits.AsSpan().SequenceEqual(reference._bits) && ValidFor(budget)
+        && _maxNeeded >= reference._maxNeeded && _minRefused <= reference._minRefused;
 
-    private static TokenMask ComputeInString(ConstraintVocabulary vocabulary, GrammarState state, int lexerState, int afterString, int budget)
+    private static void AllowEndOfSequence(ConstraintVocabulary vocabulary, GrammarState state, ulong[] bits)
     {
-        var entry = vocabulary.Strings.For(lexerState);
-        var bits = new ulong[(vocabulary.Size + 63) / 64];
-        var maxNeeded = 0;
-        var minRefused = int.MaxValue;
-        for (var remaining = 1; remaining <= StringTokenTable.MaxRemaining; remaining++)
+        if (!state.IsComplete)
         {
-            if (entry.InsideByRemaining[remaining - 1] is not { } inside)
-            {
-                continue;
-            }
-
-            var needed = afterString + remaining;
-            if (needed > budget)
-            {
-                minRefused = Math.Min(minRefused, needed);
-                continue;
-            }
-
-            maxNeeded = Math.Max(maxNeeded, needed);
-            Or(bits, inside);
+            return;
         }
 
-        if (entry.ClosingSuffixes.Length > 0 && state.AfterStringCloses() is { } closed)
+        foreach (var id in vocabulary.EndOfSequenceIds)
         {
-            for (var i = 0; i < entry.ClosingSuffixes.Length; i++)
+            if ((uint)id < (uint)vocabulary.Size)
             {
-                if (closed.Feed(entry.ClosingSuffixes[i]) is not { } next)
-                {
-                    continue;
-                }
-
-                var needed = next.MinRemaining;
-                if (needed > budget)
-                {
-                    minRefused = Math.Min(minRefused, needed);
-                    continue;
-                }
-
-                maxNeeded = Math.Max(maxNeeded, needed);
-                foreach (var id in entry.ClosingTokens[i])
-                {
-                    bits[id >> 6] |= 1UL << (id & 63);
-                }
+                bits[id >> 6] |= 1UL << (id & 63);
             }
-        }
-
-        return new TokenMask(bits, maxNeeded, minRefused);
-    }
-
-    private static void Or(ulong[] target, ulong[] source)
-    {
-        var length = target.Length;
-        var i = 0;
-        if (System.Numerics.Vector.IsHardwareAccelerated)
-        {
-            var width = System.Numerics.Vector<ulong>.Count;
-            for (; i <= length - width; i += width)
-            {
-                (new System.Numerics.Vector<ulong>(target, i) | new System.Numerics.Vector<ulong>(source, i)).CopyTo(target, i);
-            }
-        }
-
-        for (; i < length; i++)
-        {
-            target[i] |= source[i];
         }
     }
 
+    /// <summary>The reference: every trie edge fed to the whole state, one byte at a time.</summary>
     private sealed class Walk(TokenTrie trie, int budget, ulong[] bits)
     {
         public ulong[] Bits { get; } = bits;

@@ -83,6 +83,7 @@ public sealed class OpenAiSdkToolsTests(ApiFixture api)
         var names = new Dictionary<int, string>();
         var arguments = new Dictionary<int, StringBuilder>();
         ChatFinishReason? finish = null;
+        var argumentUpdates = 0;
         await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("Weather?")], options))
         {
             foreach (var part in update.ToolCallUpdates)
@@ -102,7 +103,9 @@ public sealed class OpenAiSdkToolsTests(ApiFixture api)
                     arguments[part.Index] = text = new StringBuilder();
                 }
 
-                text.Append(part.FunctionArgumentsUpdate?.ToString());
+                var piece = part.FunctionArgumentsUpdate?.ToString();
+                text.Append(piece);
+                argumentUpdates += string.IsNullOrEmpty(piece) ? 0 : 1;
             }
 
             finish ??= update.FinishReason;
@@ -114,5 +117,8 @@ public sealed class OpenAiSdkToolsTests(ApiFixture api)
         Assert.StartsWith("call_", ids[0], StringComparison.Ordinal);
         Assert.Equal(call.FunctionName, names[0]);
         Assert.Equal(call.FunctionArguments.ToString(), arguments[0].ToString());
+
+        // Token by token, as OpenAI streams them: not the whole arguments in one update.
+        Assert.True(argumentUpdates > 2, $"{argumentUpdates} argument updates");
     }
 }

@@ -49,6 +49,25 @@ internal sealed class GrammarState : IEquatable<GrammarState>
     /// <summary>Fewest bytes to a complete sentence.</summary>
     public int MinRemaining { get; }
 
+    /// <summary>The parse stacks, each topped by a literal or a lexer.</summary>
+    internal ReadOnlySpan<Frame> Stacks => _stacks;
+
+    /// <summary>
+    /// A state of only some of this state's stacks, never complete: bytes move each stack on its own, so the
+    /// tokens a state allows are the union of those its stacks allow one group at a time.
+    /// </summary>
+    internal static GrammarState OfStacks(Frame[] stacks) => new(stacks, complete: false);
+
+    /// <summary>The state once the top of <paramref name="stack"/> has ended and the frames below take over; null when nothing can follow.</summary>
+    internal static GrammarState? AfterTop(Frame stack)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        var builder = new Builder();
+        builder.Expand(stack.Next, 0);
+        var next = builder.Build();
+        return next.CanContinue || next.IsComplete ? next : null;
+    }
+
     /// <exception cref="GrammarException">The grammar recurses without consuming input.</exception>
     public static GrammarState Start(GrammarNode root)
     {
@@ -78,7 +97,7 @@ internal sealed class GrammarState : IEquatable<GrammarState>
         Builder? builder = null;
         foreach (var stack in _stacks)
         {
-            var position = Step(stack.Node, stack.Position, value);
+            var position = Terminals.Step(stack.Node, stack.Position, value);
             if (position < 0)
             {
                 continue;
@@ -107,16 +126,6 @@ internal sealed class GrammarState : IEquatable<GrammarState>
         lexerState = 0;
         remainingAfterString = 0;
         return false;
-    }
-
-    /// <summary>For an open string (<see cref="TryGetOpenString"/>): the state right after its closing quote, or null when nothing may follow.</summary>
-    public GrammarState? AfterStringCloses()
-    {
-        var top = _stacks[0];
-        var builder = new Builder();
-        builder.Expand(new Frame(top.Node, StringLexer.Closed, top.Next), 0);
-        var next = builder.Build();
-        return next.CanContinue || next.IsComplete ? next : null;
     }
 
     public GrammarState? Feed(ReadOnlySpan<byte> bytes)
@@ -156,29 +165,17 @@ internal sealed class GrammarState : IEquatable<GrammarState>
 
     public override int GetHashCode() => _hash;
 
-    private static int Step(GrammarNode node, int position, byte value) => node switch
-    {
-        LiteralNode literal => literal.Bytes[position] == value ? position + 1 : -1,
-        StringNode => StringLexer.Step(position, value),
-        NumberNode number => NumberLexer.Step(position, value, number.IntegerOnly),
-        FreeTextNode text => text.Step(position, value),
-        _ => -1,
-    };
-
-    private static int Remaining(Frame? stack)
+    /// <summary>Fewest bytes that empty a stack (zero for none).</summary>
+    internal static int Remaining(Frame? stack)
     {
         long total = 0;
         for (var frame = stack; frame is not null; frame = frame.Next)
         {
             total += frame.Node switch
             {
-                LiteralNode literal => literal.Bytes.Length - frame.Position,
                 SequenceNode sequence => sequence.SuffixMinLength[frame.Position],
                 SeparatedNode separated => GrammarLengths.SeparatedRemaining(separated, frame.Position),
-                StringNode => StringLexer.Remaining(frame.Position),
-                NumberNode => NumberLexer.Remaining(frame.Position),
-                FreeTextNode => FreeTextNode.Remaining(frame.Position),
-                _ => frame.Node.MinLength,
+                _ => Terminals.Remaining(frame.Node, frame.Position),
             };
         }
 

@@ -13,6 +13,9 @@ internal static class NumberLexer
     private const int ExponentSign = 7;
     private const int ExponentDigits = 8;
 
+    /// <summary>States are 0 to <c>StateCount - 1</c>.</summary>
+    public const int StateCount = 9;
+
     public static bool CanEnd(int state) => state is Zero or Digits or Fraction or ExponentDigits;
 
     public static bool CanContinue(int state, bool integerOnly) => !(integerOnly && state == Zero);

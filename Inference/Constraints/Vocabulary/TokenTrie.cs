@@ -1,11 +1,14 @@
 namespace Platform.Inference.Constraints.Vocabulary;
 
 /// <summary>
-/// Every text token of a vocabulary in a prefix tree of bytes, flattened into arrays: a mask walks it once,
-/// feeding each edge's byte to the grammar and skipping a whole subtree when a prefix is refused.
+/// Token byte strings in a prefix tree of bytes, flattened into arrays: a mask walks it once, feeding each edge's
+/// byte to the grammar and skipping a whole subtree when a prefix is refused. The vocabulary's own trie holds
+/// every text token; a lexer table's exit trie holds the rests of tokens after a lexer ends part-way through them.
 /// </summary>
 internal sealed class TokenTrie
 {
+    public const int Root = 0;
+
     private readonly int[] _firstEdge;
     private readonly int[] _edgeCount;
     private readonly byte[] _edgeByte;
@@ -14,19 +17,21 @@ internal sealed class TokenTrie
     private readonly int[] _tokenCount;
     private readonly int[] _tokens;
 
+    /// <summary>The trie of a vocabulary: token id i has bytes <paramref name="tokenBytes"/>[i] (none for special tokens).</summary>
     public TokenTrie(byte[]?[] tokenBytes)
+        : this(Entries(tokenBytes), tokenBytes.Length)
     {
         TokenBytes = tokenBytes;
-        VocabularySize = tokenBytes.Length;
+    }
+
+    /// <summary>A trie of byte strings each standing for a token id (an id may appear under several strings; an empty string sits at the root).</summary>
+    public TokenTrie(IEnumerable<(byte[] Bytes, int Id)> entries, int vocabularySize)
+    {
+        VocabularySize = vocabularySize;
         var children = new List<SortedDictionary<byte, int>> { new() };
         var tokensAt = new List<List<int>> { new() };
-        for (var id = 0; id < tokenBytes.Length; id++)
+        foreach (var (bytes, id) in entries)
         {
-            if (tokenBytes[id] is not { Length: > 0 } bytes)
-            {
-                continue;
-            }
-
             var node = 0;
             foreach (var value in bytes)
             {
@@ -72,17 +77,37 @@ internal sealed class TokenTrie
         NodeCount = children.Count;
     }
 
-    public byte[]?[] TokenBytes { get; }
+    /// <summary>Each token id's bytes; empty for a trie of token rests.</summary>
+    public byte[]?[] TokenBytes { get; } = [];
 
     public int VocabularySize { get; }
 
     public int NodeCount { get; }
 
-    public const int Root = 0;
+    /// <summary>Holds no string at all (not even an empty one).</summary>
+    public bool IsEmpty => NodeCount == 1 && _tokens.Length == 0;
 
     public ReadOnlySpan<byte> EdgeBytes(int node) => _edgeByte.AsSpan(_firstEdge[node], _edgeCount[node]);
 
     public ReadOnlySpan<int> EdgeTargets(int node) => _edgeTarget.AsSpan(_firstEdge[node], _edgeCount[node]);
 
     public ReadOnlySpan<int> TokensAt(int node) => _tokens.AsSpan(_firstToken[node], _tokenCount[node]);
+
+    /// <summary>The child of <paramref name="node"/> along <paramref name="value"/>, or -1 (edges are sorted by byte).</summary>
+    public int Child(int node, byte value)
+    {
+        var index = EdgeBytes(node).BinarySearch(value);
+        return index >= 0 ? _edgeTarget[_firstEdge[node] + index] : -1;
+    }
+
+    private static IEnumerable<(byte[] Bytes, int Id)> Entries(byte[]?[] tokenBytes)
+    {
+        for (var id = 0; id < tokenBytes.Length; id++)
+        {
+            if (tokenBytes[id] is { Length: > 0 } bytes)
+            {
+                yield return (bytes, id);
+            }
+        }
+    }
 }
