@@ -52,10 +52,16 @@ internal static class ConsoleBrowser
     /// <summary>The page's script ran to its end (data loaded or an error shown).</summary>
     public static Task ReadyAsync(IPage page) => page.WaitForSelectorAsync("body[data-ready='true']");
 
-    /// <summary>Written to docs/console/ of the repository, where the README shows them.</summary>
+    /// <summary>
+    /// Written to .data/test-results/console/; with PLATFORM_UPDATE_SCREENSHOTS=1, to docs/console/ where the README
+    /// shows them. A plain test run must not rewrite tracked files: every run re-renders them a few pixels differently.
+    /// </summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {
-        var folder = Path.Combine(RepositoryRoot(), "docs", "console");
+        var root = RepositoryRoot();
+        var folder = Environment.GetEnvironmentVariable("PLATFORM_UPDATE_SCREENSHOTS") == "1"
+            ? Path.Combine(root, "docs", "console")
+            : Path.Combine(root, ".data", "test-results", "console");
         Directory.CreateDirectory(folder);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = false });
     }
