@@ -46,6 +46,7 @@ public sealed partial class DeviceWorker : IDisposable
         Budget = new DeviceBudget(deviceId, limits.MaxBatchSize, limits.MaxKvTokens);
         MaxTokensPerStep = limits.MaxTokensPerStep;
         _eosIds = [.. config.EosTokenIds];
+        _prefixCache = limits.PrefixCacheTokens >= KvBlock.Size ? new PrefixCache(runner.Session.Runtime, runner.Signature, limits.PrefixCacheTokens) : null;
 
         // Every sequence here holds one of at most MaxBatchSize reserved slots, so the inbox never fills.
         _inbox = Channel.CreateBounded<Sequence>(new BoundedChannelOptions(limits.MaxBatchSize) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -148,6 +149,7 @@ public sealed partial class DeviceWorker : IDisposable
         _stopping.Cancel();
         _thread.Join();
         _batch.Dispose();
+        _prefixCache?.Dispose();
         _runner.ReleaseBuffers();
         _runner.Session.Dispose();
         _stopping.Dispose();

@@ -10,7 +10,7 @@ namespace Platform.Inference.Engine;
 /// <c>model</c> and <c>device</c>. Gauges are read from the pools' loads at collection time; counters and step
 /// durations are recorded by the device loops.
 /// </summary>
-public sealed class EngineMetrics
+public sealed partial class EngineMetrics
 {
     public const string MeterName = "Platform.Inference";
 
@@ -37,6 +37,7 @@ public sealed class EngineMetrics
         _generatedTokens = meter.CreateCounter<long>("platform_engine_generated_tokens_total", "{token}", "Tokens generated.");
         _prefillSeconds = meter.CreateHistogram("platform_engine_prefill_step_duration_seconds", "s", "Time the prefill part of a scheduler step took.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StepBuckets });
         _decodeSeconds = meter.CreateHistogram("platform_engine_decode_step_duration_seconds", "s", "Time one batched decode step took, sampling included.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StepBuckets });
+        CreatePrefixCacheInstruments(meter, registry);
     }
 
     internal void RecordPrefill(string model, int device, int promptTokens, int firstTokens, TimeSpan elapsed)

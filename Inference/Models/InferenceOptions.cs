@@ -64,6 +64,9 @@ public sealed class InferenceOptions : IValidatableObject
     [Required]
     public string DefaultModelName { get; init; } = "tiny-default";
 
+    /// <summary>The prefix cache: on by default, capped at a share of each device's KV budget.</summary>
+    public PrefixCacheOptions PrefixCache { get; init; } = new();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Devices.Any(d => d < 0) || Devices.Distinct().Count() != Devices.Count)
@@ -76,6 +79,11 @@ public sealed class InferenceOptions : IValidatableObject
             yield return new ValidationResult(
                 "Inference:OnnxRuntimePath is no longer used: ONNX Runtime comes from NuGet with the build (build with -p:OnnxRuntimeFlavor=cuda for the CUDA library). Remove the setting.",
                 [nameof(OnnxRuntimePath)]);
+        }
+
+        if (PrefixCache is null || !(PrefixCache.Share > 0 && PrefixCache.Share <= 1))
+        {
+            yield return new ValidationResult("Inference:PrefixCache:Share must be a number in (0, 1]: the cache's share of each device's KV budget.", [nameof(PrefixCache)]);
         }
 
         if (!Enum.IsDefined(ExecutionProvider))
