@@ -6,7 +6,7 @@ namespace Platform.Api.Tests.Support;
 /// <summary>Loads models through the real loader, on the CPU, for engine tests.</summary>
 internal static class TestModels
 {
-    public static LoadedModel Load(OrtFixture ort, string directory, int devices = 1, int capacity = 16, long seed = 42, long maxKvTokens = 0, int maxTokensPerStep = 512)
+    public static LoadedModel Load(OrtFixture ort, string directory, int devices = 1, int capacity = 16, long seed = 42, long maxKvTokens = 0, int maxTokensPerStep = 512, PrefixCacheOptions? prefixCache = null)
     {
         var options = new InferenceOptions
         {
@@ -16,6 +16,7 @@ internal static class TestModels
             MaxTokensPerStep = maxTokensPerStep,
             IntraOpThreads = 1,
             ExecutionProvider = ExecutionProviderPreference.Cpu,
+            PrefixCache = prefixCache ?? new PrefixCacheOptions(),
         };
         var seeds = new Random((int)seed);
         return new ModelLoader(NullLoggerFactory.Instance).Load(directory, ort.Runtime, options, useCuda: false, () => seeds.NextInt64());
