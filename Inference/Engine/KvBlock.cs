@@ -1,5 +1,3 @@
-using Platform.Inference.Ort;
-
 namespace Platform.Inference.Engine;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace Platform.Inference.Engine;
 /// <see cref="Namespace"/> and <see cref="Tokens"/> are compared on every hit, so a hash collision is only a miss.
 /// Its fields other than the data are touched only under the owning <see cref="PrefixCache"/>'s lock.
 /// </summary>
-internal sealed class KvBlock(KvBlock? parent, string ns, int[] tokens, ulong hash, OrtTensor data)
+internal sealed class KvBlock(KvBlock? parent, string ns, int[] tokens, ulong hash, KvSlot data)
 {
     /// <summary>Positions per block: vLLM's default, small enough that a prompt rarely wastes much of its last block.</summary>
     public const int Size = 16;
@@ -21,8 +19,8 @@ internal sealed class KvBlock(KvBlock? parent, string ns, int[] tokens, ulong ha
 
     public ulong Hash { get; } = hash;
 
-    /// <summary>Every past tensor's slice, one after the other (see <see cref="KvBlockLayout"/>).</summary>
-    public OrtTensor Data { get; } = data;
+    /// <summary>Where every past tensor's slice lies, one after the other (see <see cref="KvBlockLayout"/>).</summary>
+    public KvSlot Data { get; } = data;
 
     /// <summary>Readers copying from it now; a referenced block is never evicted.</summary>
     public int References { get; set; }

@@ -24,7 +24,7 @@ internal sealed class KvBlockLayout(DecoderSignature signature)
     public long BytesPerBlock => ElementsPerBlock * _type.SizeInBytes();
 
     /// <summary>Copies the source row's positions <paramref name="start"/> .. + <see cref="KvBlock.Size"/> (counted from its first real position) into <paramref name="block"/>.</summary>
-    public void Capture(in KvSource source, int start, OrtTensor block)
+    public void Capture(in KvSource source, int start, KvSlot block)
     {
         if (_type.SizeInBytes() == 2)
         {
@@ -49,10 +49,10 @@ internal sealed class KvBlockLayout(DecoderSignature signature)
         }
     }
 
-    private void Capture<T>(in KvSource source, int start, OrtTensor block)
+    private void Capture<T>(in KvSource source, int start, KvSlot block)
         where T : unmanaged
     {
-        var to = block.AsSpan<T>();
+        var to = block.Slab.AsSpan<T>().Slice((int)block.Offset, (int)ElementsPerBlock);
         var run = KvBlock.Size * _headSize;
         for (var t = 0; t < _tensors; t++)
         {
@@ -79,7 +79,8 @@ internal sealed class KvBlockLayout(DecoderSignature signature)
             var to = target[t].AsSpan<T>();
             for (var b = 0; b < blocks.Count; b++)
             {
-                var from = blocks[b].Data.AsSpan<T>();
+                var slot = blocks[b].Data;
+                var from = slot.Slab.AsSpan<T>().Slice((int)slot.Offset, (int)ElementsPerBlock);
                 for (var half = 0; half < _halves; half++)
                 {
                     for (var head = 0; head < _heads; head++)

@@ -16,11 +16,11 @@ internal sealed class PrefixCache : IDisposable
     private const ulong Prime = 0x100000001B3UL;
 
     private readonly Lock _lock = new();
-    private readonly OrtRuntime _runtime;
     private readonly KvBlockLayout _layout;
     private readonly Dictionary<ulong, KvBlock> _blocks = [];
     private readonly LinkedList<KvBlock> _recency = new();
     private readonly int _capBlocks;
+    private readonly KvBlockArena _arena;
     private long _lookups;
     private long _hitTokens;
     private long _evictions;
@@ -28,9 +28,9 @@ internal sealed class PrefixCache : IDisposable
 
     public PrefixCache(OrtRuntime runtime, DecoderSignature signature, long capTokens)
     {
-        _runtime = runtime;
         _layout = new KvBlockLayout(signature);
         _capBlocks = (int)Math.Min(int.MaxValue, capTokens / KvBlock.Size);
+        _arena = new KvBlockArena(runtime, _layout, _capBlocks);
     }
 
     public int CapBlocks => _capBlocks;
@@ -47,6 +47,18 @@ internal sealed class PrefixCache : IDisposable
     }
 
     public long Bytes => Blocks * _layout.BytesPerBlock;
+
+    /// <summary>Bytes of storage allocated for blocks: the cache's peak so far, reused as blocks come and go.</summary>
+    public long AllocatedBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _arena.AllocatedBytes;
+            }
+        }
+    }
 
     /// <summary>Blocks some reader holds now; 0 whenever the device's loop is between steps.</summary>
     public int ReferencedBlocks
@@ -181,14 +193,14 @@ internal sealed class PrefixCache : IDisposable
                     break;
                 }
 
-                var data = OrtTensor.Allocate(_runtime, _layout.ElementType, [_layout.ElementsPerBlock]);
+                var data = _arena.Take();
                 try
                 {
                     _layout.Capture(source, b * KvBlock.Size, data);
                 }
                 catch
                 {
-                    data.Dispose();
+                    _arena.Return(data);
                     throw;
                 }
 
@@ -213,13 +225,9 @@ internal sealed class PrefixCache : IDisposable
     {
         lock (_lock)
         {
-            foreach (var block in _blocks.Values)
-            {
-                block.Data.Dispose();
-            }
-
             _blocks.Clear();
             _recency.Clear();
+            _arena.Dispose();
         }
     }
 
@@ -290,7 +298,7 @@ internal sealed class PrefixCache : IDisposable
         _blocks.Remove(block.Hash);
         _recency.Remove(block.Recency!);
         block.Recency = null;
-        block.Data.Dispose();
+        _arena.Return(block.Data);
         _evictions++;
     }
 }
