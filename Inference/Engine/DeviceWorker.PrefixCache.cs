@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Platform.Inference.Ort;
 
 namespace Platform.Inference.Engine;
@@ -7,7 +8,7 @@ namespace Platform.Inference.Engine;
 /// into its own cache and prefills only the rest (always at least its last token, whose logits give the first
 /// token); a finished prefill adds the prompt's blocks; a sequence leaving the batch adds the blocks of its prompt and
 /// generated tokens, for a conversation resent with one more turn. Models that cannot prefill a chunk after a past
-/// get no cache.
+/// get no cache. The cache only ever saves work: a hook that fails is logged and the sequence goes on as if it had missed.
 /// </summary>
 public sealed partial class DeviceWorker
 {
@@ -36,7 +37,14 @@ public sealed partial class DeviceWorker
             }
 
             sequence.PrefixLookedUp = true;
-            ServeCachedPrefix(sequence);
+            try
+            {
+                ServeCachedPrefix(sequence);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogPrefixCacheFailed(_logger, ex, _config.Name, DeviceId);
+            }
         }
     }
 
@@ -87,7 +95,7 @@ public sealed partial class DeviceWorker
     {
         if (PrefixCacheActive && sequence.Prompt.Length >= KvBlock.Size)
         {
-            _prefixCache!.Insert(Namespace(sequence), sequence.Prompt, source);
+            Insert(sequence, sequence.Prompt, source);
         }
     }
 
@@ -118,8 +126,23 @@ public sealed partial class DeviceWorker
         sequence.Prompt.CopyTo(tokens, 0);
         sequence.GeneratedIds.CopyTo(0, tokens, sequence.Prompt.Length, generated);
         var source = new KvSource(_batch.Past, _batch.Count, sequence.BatchRow, _batch.PaddedLength, _batch.PaddedLength - sequence.Length);
-        _prefixCache!.Insert(Namespace(sequence), tokens, source);
+        Insert(sequence, tokens, source);
+    }
+
+    private void Insert(Sequence sequence, int[] tokens, KvSource source)
+    {
+        try
+        {
+            _prefixCache!.Insert(Namespace(sequence), tokens, source);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogPrefixCacheFailed(_logger, ex, _config.Name, DeviceId);
+        }
     }
 
     private static string Namespace(Sequence sequence) => sequence.Request.Options.PromptCacheKey ?? string.Empty;
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Model {Model} on device {Device}: the prefix cache failed; the sequence goes on without it")]
+    private static partial void LogPrefixCacheFailed(ILogger logger, Exception exception, string model, int device);
 }

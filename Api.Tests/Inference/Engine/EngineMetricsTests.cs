@@ -16,6 +16,8 @@ public sealed class EngineMetricsTests(OrtFixture ort)
         "platform_engine_kv_reserved_tokens", "platform_engine_kv_used_tokens", "platform_engine_kv_budget_tokens",
         "platform_engine_kv_utilization_ratio", "platform_engine_prompt_tokens_total", "platform_engine_generated_tokens_total",
         "platform_engine_prefill_step_duration_seconds", "platform_engine_decode_step_duration_seconds",
+        "platform_engine_prefix_cache_lookups_total", "platform_engine_prefix_cache_hit_tokens_total", "platform_engine_prefix_cache_evictions_total",
+        "platform_engine_prefix_cache_blocks", "platform_engine_prefix_cache_bytes",
     ];
 
     [Fact]
@@ -77,5 +79,10 @@ public sealed class EngineMetricsTests(OrtFixture ort)
         Assert.Equal(1000, seen["platform_engine_kv_budget_tokens"].Single().Value);
         Assert.Equal(0.2, seen["platform_engine_kv_utilization_ratio"].Single().Value, 6);
         Assert.Equal(0, seen["platform_engine_running_sequences"].Single().Value);
+
+        // Two 3-token prompts: looked up, nothing to serve (not one whole block before the last token), nothing kept.
+        Assert.Equal(2, seen["platform_engine_prefix_cache_lookups_total"].Single().Value);
+        Assert.Equal(0, seen["platform_engine_prefix_cache_hit_tokens_total"].Single().Value);
+        Assert.Equal(0, seen["platform_engine_prefix_cache_blocks"].Single().Value);
     }
 }
