@@ -10,7 +10,7 @@ var output = Argument("--out") ?? Path.Combine(Directory.GetCurrentDirectory(), 
 Directory.CreateDirectory(output);
 
 using var runtime = OrtRuntime.Create();
-// --only engine,batching (template, moderation, tokenizer, engine, genai, batching, kv-admission, constraints, limits, auth, metering, http, overload) runs some benchmarks; the default runs all.
+// --only engine,batching (template, moderation, tokenizer, engine, genai, batching, kv-admission, prefix-cache, constraints, limits, auth, metering, http, overload) runs some benchmarks; the default runs all.
 // --overload-seconds N sets the overload run's length (default 60).
 var only = Argument("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 bool Runs(string name) => only is null || only.Contains(name, StringComparer.OrdinalIgnoreCase);
@@ -59,6 +59,11 @@ if (Runs("batching"))
 if (Runs("kv-admission"))
 {
     rows.AddRange(new KvAdmissionBenchmark(runtime, "synthetic-100M", SyntheticModel(SyntheticModelSpec.Bench100M, "synthetic-100m")).Run());
+}
+
+if (Runs("prefix-cache"))
+{
+    rows.AddRange(new PrefixCacheBenchmark(runtime, "synthetic-100M", SyntheticModel(SyntheticModelSpec.Bench100M, "synthetic-100m")).Run());
 }
 
 if (Runs("constraints"))

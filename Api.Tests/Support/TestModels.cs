@@ -6,7 +6,7 @@ namespace Platform.Api.Tests.Support;
 /// <summary>Loads models through the real loader, on the CPU, for engine tests.</summary>
 internal static class TestModels
 {
-    public static LoadedModel Load(OrtFixture ort, string directory, int devices = 1, int capacity = 16, long seed = 42, long maxKvTokens = 0, int maxTokensPerStep = 512, string kvAdmission = "on-demand")
+    public static LoadedModel Load(OrtFixture ort, string directory, int devices = 1, int capacity = 16, long seed = 42, long maxKvTokens = 0, int maxTokensPerStep = 512, string kvAdmission = "on-demand", PrefixCacheOptions? prefixCache = null)
     {
         var options = new InferenceOptions
         {
@@ -17,6 +17,7 @@ internal static class TestModels
             KvAdmission = kvAdmission,
             IntraOpThreads = 1,
             ExecutionProvider = ExecutionProviderPreference.Cpu,
+            PrefixCache = prefixCache ?? new PrefixCacheOptions(),
         };
         var seeds = new Random((int)seed);
         return new ModelLoader(NullLoggerFactory.Instance).Load(directory, ort.Runtime, options, useCuda: false, () => seeds.NextInt64());

@@ -18,6 +18,9 @@ public sealed class UsageReconciliationTests(ApiFixture api) : IClassFixture<Api
 {
     private static readonly string[] Models = [ApiFixture.Llama, ApiFixture.Gpt2, ApiFixture.Synthetic];
 
+    // Half the prompts start with it, so the prefix cache serves part of them: cached tokens must reconcile too.
+    private static readonly string SharedPreamble = string.Concat(Enumerable.Repeat("Answer as briefly as you can, please. ", 4));
+
     [Fact]
     public async Task Reports_RandomTraffic_EqualRawEventsAndWhatTheClientsWereTold()
     {
@@ -65,7 +68,7 @@ public sealed class UsageReconciliationTests(ApiFixture api) : IClassFixture<Api
     private async Task<List<SentRequest>> SendAsync(Random random, List<TestKey> keys, int count)
     {
         var plan = Enumerable.Range(0, count)
-            .Select(i => (Key: keys[random.Next(keys.Count)], Model: Models[random.Next(Models.Length)], Chat: random.Next(2) == 0, Stream: random.Next(2) == 0, Max: random.Next(1, 7), Text: $"count {random.Next(1000)} to {i}"))
+            .Select(i => (Key: keys[random.Next(keys.Count)], Model: Models[random.Next(Models.Length)], Chat: random.Next(2) == 0, Stream: random.Next(2) == 0, Max: random.Next(1, 7), Text: (random.Next(2) == 0 ? SharedPreamble : "") + $"count {random.Next(1000)} to {i}"))
             .ToList();
         var results = new SentRequest[count];
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
@@ -107,7 +110,9 @@ public sealed class UsageReconciliationTests(ApiFixture api) : IClassFixture<Api
         Assert.Equal(Text(sent.Count), total[6]);
         Assert.Equal(Text(sent.Sum(s => s.PromptTokens)), total[7]);
         Assert.Equal(Text(raw.Sum(e => e.Prompt)), total[7]);
-        Assert.Equal("0", total[8]);
+        Assert.Equal(Text(sent.Sum(s => s.CachedTokens)), total[8]);
+        Assert.Equal(Text(raw.Sum(e => e.Cached)), total[8]);
+        Assert.True(sent.Sum(s => s.CachedTokens) > 0, "no prompt tokens were served from the prefix cache");
         Assert.Equal(Text(sent.Sum(s => s.CompletionTokens)), total[9]);
         Assert.Equal(Text(raw.Sum(e => e.Completion)), total[9]);
         Assert.Equal(RawPricing.Money(raw.Sum(e => e.Cost)), total[10]);
@@ -119,6 +124,7 @@ public sealed class UsageReconciliationTests(ApiFixture api) : IClassFixture<Api
             var mine = rows.Where(r => r[4] == $"key_{group.Key.KeyId}" && r[5] == group.Key.Model).ToList();
             Assert.Equal(group.Count(), mine.Sum(r => long.Parse(r[6], CultureInfo.InvariantCulture)));
             Assert.Equal(group.Sum(s => s.PromptTokens), mine.Sum(r => long.Parse(r[7], CultureInfo.InvariantCulture)));
+            Assert.Equal(group.Sum(s => s.CachedTokens), mine.Sum(r => long.Parse(r[8], CultureInfo.InvariantCulture)));
             Assert.Equal(group.Sum(s => s.CompletionTokens), mine.Sum(r => long.Parse(r[9], CultureInfo.InvariantCulture)));
         }
 
@@ -154,6 +160,7 @@ public sealed class UsageReconciliationTests(ApiFixture api) : IClassFixture<Api
             Assert.All(mine, r => Assert.Equal($"proj_{group.First().Key!.ProjectId}", r.Str("project_id")));
             Assert.Equal(group.Count(), mine.Sum(r => r.GetProperty("num_model_requests").GetInt64()));
             Assert.Equal(group.Sum(s => s.PromptTokens), mine.Sum(r => r.GetProperty("input_tokens").GetInt64()));
+            Assert.Equal(group.Sum(s => s.CachedTokens), mine.Sum(r => r.GetProperty("input_cached_tokens").GetInt64()));
             Assert.Equal(group.Sum(s => s.CompletionTokens), mine.Sum(r => r.GetProperty("output_tokens").GetInt64()));
         }
 
@@ -195,6 +202,9 @@ public sealed class UsageReconciliationTests(ApiFixture api) : IClassFixture<Api
         var lines = items.GetProperty("data").EnumerateArray().SelectMany(b => b.GetProperty("results").EnumerateArray()).ToList();
         var outputs = lines.Where(l => l.Str("line_item") == $"{ApiFixture.Llama}, output").ToList();
         Assert.Equal(raw.Where(e => e.Model == ApiFixture.Llama).Sum(e => e.Completion), outputs.Sum(l => l.GetProperty("quantity").GetInt64()));
+        var cachedInputs = lines.Where(l => l.Str("line_item") == $"{ApiFixture.Synthetic}, cached input").ToList();
+        Assert.Equal(raw.Where(e => e.Model == ApiFixture.Synthetic).Sum(e => e.Cached), cachedInputs.Sum(l => l.GetProperty("quantity").GetInt64()));
+        Assert.True(cachedInputs.Sum(l => l.GetProperty("quantity").GetInt64()) > 0, "no cached input line item");
         Assert.All(lines, l => Assert.StartsWith("proj_", l.Str("project_id"), StringComparison.Ordinal));
         Assert.All(lines, l => Assert.DoesNotContain("(no model)", l.Str("line_item"), StringComparison.Ordinal));
         Assert.All(lines, l => Assert.Matches(@"^\d+\.\d{6}$", l.GetProperty("amount").GetProperty("value").GetRawText()));

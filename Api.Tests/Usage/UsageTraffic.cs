@@ -6,7 +6,7 @@ using Platform.Api.Tests.Support;
 namespace Platform.Api.Tests.Usage;
 
 /// <summary>What one request of the test traffic was, and the usage the response reported.</summary>
-internal sealed record SentRequest(TestKey? Key, string Model, int Status, int PromptTokens, int CompletionTokens);
+internal sealed record SentRequest(TestKey? Key, string Model, int Status, int PromptTokens, int CompletionTokens, int CachedTokens = 0);
 
 /// <summary>Sends completions as a client would and reads the usage the response reports (streamed ones ask for the usage chunk).</summary>
 internal static class UsageTraffic
@@ -57,6 +57,12 @@ internal static class UsageTraffic
             usage = document.RootElement.GetProperty("usage").Clone();
         }
 
-        return new SentRequest(key, model, status, usage.GetProperty("prompt_tokens").GetInt32(), usage.GetProperty("completion_tokens").GetInt32());
+        return new SentRequest(
+            key,
+            model,
+            status,
+            usage.GetProperty("prompt_tokens").GetInt32(),
+            usage.GetProperty("completion_tokens").GetInt32(),
+            usage.GetProperty("prompt_tokens_details").GetProperty("cached_tokens").GetInt32());
     }
 }

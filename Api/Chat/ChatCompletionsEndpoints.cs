@@ -29,8 +29,9 @@ internal static class ChatCompletionsEndpoints
         var maxTokens = CompletionRunner.MaxTokensFor(model, promptIds.Count, sampling.MaxTokens, "messages");
         var constraints = ChatConstraints.For(model, request, options.Value);
         constraints.CheckRoom(maxTokens, !body.Has("max_completion_tokens"));
+        var cacheNamespace = PromptCacheKey.Namespace(context, sampling.PromptCacheKey);
         var choices = Enumerable.Range(0, sampling.N)
-            .Select(i => new ChoiceRequest(i, promptIds, sampling.ToOptions(maxTokens, i, request.TopLogprobs) with { Constraint = constraints.Constraint }))
+            .Select(i => new ChoiceRequest(i, promptIds, sampling.ToOptions(maxTokens, i, request.TopLogprobs) with { Constraint = constraints.Constraint, PromptCacheKey = cacheNamespace }))
             .ToList();
         CompletionRunner.Validate(model, choices, "messages");
         await BudgetReservation.ReserveAsync(context, model.Name, promptIds.Count, (long)maxTokens * sampling.N);
@@ -40,12 +41,14 @@ internal static class ChatCompletionsEndpoints
 
         var id = ResponseIds.New("chatcmpl");
         var created = time.GetUtcNow().ToUnixTimeSeconds();
+        var cached = new CachedPromptTokens(1, sampling.N);
         var response = new ChatResponseBuilder(
             id,
             created,
             model,
             options.Value.SystemFingerprint,
             promptIds.Count,
+            cached,
             request.TopLogprobs,
             constraints.ToolSyntax);
         var admission = await CompletionRunner.AdmitAsync(context, model, choices, reservation, sampling.Stream);
@@ -53,6 +56,7 @@ internal static class ChatCompletionsEndpoints
             context,
             promptIds.Count,
             sampling.Stream,
+            cached,
             CompletionRunner.RunAsync(model, choices, sampling.Stop, admission, context.RequestAborted, moderation.OutputFilter).WithTokenTimings(context, model.Name));
         return await CompletionRunner.RespondAsync(
             reservation,

@@ -12,7 +12,7 @@ namespace Platform.Api.Chat;
 /// Turns generated chunks into a chat completion, or into its stream of chunk objects. With a tool-call
 /// <paramref name="toolSyntax"/>, the text is split into content and <c>tool_calls</c>.
 /// </summary>
-internal sealed class ChatResponseBuilder(string id, long created, LoadedModel model, string fingerprint, int promptTokens, int? topLogprobs, ToolCallSyntax? toolSyntax = null)
+internal sealed class ChatResponseBuilder(string id, long created, LoadedModel model, string fingerprint, int promptTokens, CachedPromptTokens cached, int? topLogprobs, ToolCallSyntax? toolSyntax = null)
 {
     /// <summary>Tokens generated so far across all choices: the usage, and what the token limits are reconciled with.</summary>
     public int CompletionTokens { get; private set; }
@@ -41,7 +41,7 @@ internal sealed class ChatResponseBuilder(string id, long created, LoadedModel m
                 return new ChatChoice(i, message, topLogprobs is null ? null : new ChatLogprobs(logprobs[i]), calls && reason == "stop" ? "tool_calls" : reason);
             })
             .ToList();
-        return new ChatCompletionResponse(id, "chat.completion", created, model.Name, fingerprint, choices, Usage.Of(promptTokens, CompletionTokens));
+        return new ChatCompletionResponse(id, "chat.completion", created, model.Name, fingerprint, choices, Usage.Of(promptTokens, CompletionTokens, cached.Total));
     }
 
     public async Task StreamAsync(SseWriter writer, IAsyncEnumerable<(int Choice, TextChunk Chunk)> chunks, int n, bool includeUsage, CancellationToken cancellationToken)
@@ -84,7 +84,7 @@ internal sealed class ChatResponseBuilder(string id, long created, LoadedModel m
 
         if (includeUsage)
         {
-            await writer.WriteAsync(Chunk(null, Usage.Of(promptTokens, CompletionTokens)), cancellationToken);
+            await writer.WriteAsync(Chunk(null, Usage.Of(promptTokens, CompletionTokens, cached.Total)), cancellationToken);
         }
 
         ChatCompletionChunk Chunk(ChatChunkChoice? choice, Usage? usage = null) =>

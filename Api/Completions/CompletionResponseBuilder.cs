@@ -14,7 +14,8 @@ internal sealed class CompletionResponseBuilder(
     string fingerprint,
     IReadOnlyList<CompletionPrompt> prompts,
     int n,
-    CompletionRequest request)
+    CompletionRequest request,
+    CachedPromptTokens cached)
 {
     /// <summary>Tokens generated so far across all choices: the usage, and what the token limits are reconciled with.</summary>
     public int CompletionTokens { get; private set; }
@@ -38,7 +39,7 @@ internal sealed class CompletionResponseBuilder(
         var choices = Enumerable.Range(0, count)
             .Select(i => new CompletionChoice(texts[i].ToString(), i, request.Logprobs is null ? null : logprobs[i].Build(), finish[i] ?? "stop"))
             .ToList();
-        return new CompletionResponse(id, "text_completion", created, model.Name, fingerprint, choices, Usage.Of(PromptTokens, CompletionTokens));
+        return new CompletionResponse(id, "text_completion", created, model.Name, fingerprint, choices, Usage.Of(PromptTokens, CompletionTokens, cached.Total));
     }
 
     public async Task StreamAsync(SseWriter writer, IAsyncEnumerable<(int Choice, TextChunk Chunk)> chunks, bool includeUsage, CancellationToken cancellationToken)
@@ -72,7 +73,7 @@ internal sealed class CompletionResponseBuilder(
 
         if (includeUsage)
         {
-            await writer.WriteAsync(new CompletionResponse(id, "text_completion", created, model.Name, fingerprint, [], Usage.Of(PromptTokens, CompletionTokens)), cancellationToken);
+            await writer.WriteAsync(new CompletionResponse(id, "text_completion", created, model.Name, fingerprint, [], Usage.Of(PromptTokens, CompletionTokens, cached.Total)), cancellationToken);
         }
 
         CompletionResponse Chunk(CompletionChoice choice) => new(id, "text_completion", created, model.Name, fingerprint, [choice], null);

@@ -24,13 +24,14 @@ internal static class CompletionsEndpoints
         var sampling = request.Sampling;
         var model = CompletionRunner.ResolveModel(registry, sampling.Model, context);
         var prompts = request.Prompts(model.Tokenizer);
+        var cacheNamespace = PromptCacheKey.Namespace(context, sampling.PromptCacheKey);
         var choices = new List<ChoiceRequest>();
         for (var p = 0; p < prompts.Count; p++)
         {
             var maxTokens = CompletionRunner.MaxTokensFor(model, prompts[p].Ids.Count, sampling.MaxTokens, "prompt");
             for (var i = 0; i < sampling.N; i++)
             {
-                choices.Add(new ChoiceRequest((p * sampling.N) + i, prompts[p].Ids, sampling.ToOptions(maxTokens, i, request.Logprobs)));
+                choices.Add(new ChoiceRequest((p * sampling.N) + i, prompts[p].Ids, sampling.ToOptions(maxTokens, i, request.Logprobs) with { PromptCacheKey = cacheNamespace }));
             }
         }
 
@@ -39,6 +40,7 @@ internal static class CompletionsEndpoints
         await BudgetReservation.ReserveAsync(context, model.Name, promptTokens, choices.Sum(c => (long)c.Options.MaxTokens));
         var reservation = await TokenReservation.ReserveAsync(context, promptTokens + choices.Sum(c => (long)c.Options.MaxTokens));
         var moderation = await context.ModerateInputAsync(model.Name, [.. prompts.Select(p => p.Text)], null, reservation, "prompt");
+        var cached = new CachedPromptTokens(prompts.Count, sampling.N);
         var response = new CompletionResponseBuilder(
             ResponseIds.New("cmpl"),
             time.GetUtcNow().ToUnixTimeSeconds(),
@@ -46,12 +48,14 @@ internal static class CompletionsEndpoints
             options.Value.SystemFingerprint,
             prompts,
             sampling.N,
-            request);
+            request,
+            cached);
         var admission = await CompletionRunner.AdmitAsync(context, model, choices, reservation, sampling.Stream);
         var chunks = UsageCapture.Observe(
             context,
             promptTokens,
             sampling.Stream,
+            cached,
             CompletionRunner.RunAsync(model, choices, sampling.Stop, admission, context.RequestAborted, moderation.OutputFilter).WithTokenTimings(context, model.Name));
         return await CompletionRunner.RespondAsync(
             reservation,

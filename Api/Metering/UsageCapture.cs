@@ -9,12 +9,14 @@ internal static class UsageCapture
 {
     /// <summary>
     /// Records the prompt tokens and whether the response is streamed, then passes <paramref name="chunks"/> through,
-    /// counting generated tokens, the first token's time and the finish reason; a response cut short (client gone,
-    /// failure) is billed for the tokens that were generated.
+    /// counting generated tokens, the first token's time, the finish reason and the prompt tokens served from the
+    /// prefix cache (read from <paramref name="cached"/>, which the response's usage reads too); a response cut short
+    /// (client gone, failure) is billed for the tokens that were generated.
     /// </summary>
     public static IAsyncEnumerable<(int Choice, TextChunk Chunk)> Observe(
-        HttpContext context, int promptTokens, bool stream, IAsyncEnumerable<(int Choice, TextChunk Chunk)> chunks)
+        HttpContext context, int promptTokens, bool stream, CachedPromptTokens cached, IAsyncEnumerable<(int Choice, TextChunk Chunk)> chunks)
     {
+        chunks = cached.Observe(chunks);
         if (context.Usage() is not { } usage)
         {
             return chunks;
@@ -22,14 +24,15 @@ internal static class UsageCapture
 
         usage.PromptTokens = promptTokens;
         usage.Streamed = stream;
-        return CountAsync(usage, chunks);
+        return CountAsync(usage, cached, chunks);
     }
 
     private static async IAsyncEnumerable<(int Choice, TextChunk Chunk)> CountAsync(
-        UsageFeature usage, IAsyncEnumerable<(int Choice, TextChunk Chunk)> chunks, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        UsageFeature usage, CachedPromptTokens cached, IAsyncEnumerable<(int Choice, TextChunk Chunk)> chunks, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await foreach (var item in chunks.WithCancellation(cancellationToken))
         {
+            usage.CachedPromptTokens = cached.Total;
             if (item.Chunk.Tokens.Count > 0)
             {
                 usage.MarkFirstToken();

@@ -34,6 +34,9 @@ internal sealed record SamplingRequest
 
     public string? User { get; init; }
 
+    /// <summary>OpenAI's <c>prompt_cache_key</c>: part of the prefix cache's namespace (see <see cref="Sampling.PromptCacheKey"/>).</summary>
+    public string? PromptCacheKey { get; init; }
+
     /// <summary>Options for choice <paramref name="index"/>: with a seed, each choice draws from its own (seed + index).</summary>
     public GenerationOptions ToOptions(int maxTokens, int index, int? topLogprobs) => new()
     {
@@ -100,6 +103,7 @@ internal sealed record SamplingRequest
             Stream = stream,
             IncludeUsage = includeUsage,
             User = request.OptionalString("user"),
+            PromptCacheKey = Sampling.PromptCacheKey.Read(request),
         };
     }
 

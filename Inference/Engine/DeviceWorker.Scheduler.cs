@@ -122,6 +122,7 @@ public sealed partial class DeviceWorker
     {
         var budget = Math.Max(1, MaxTokensPerStep - _batch.Count - _joining.Count);
         var started = Stopwatch.GetTimestamp();
+        ServeCachedPrefixes();
         var fed = 0;
         var firstTokens = 0;
         var i = 0;
@@ -199,6 +200,7 @@ public sealed partial class DeviceWorker
                 return false;
             }
 
+            CachePrompt(sequence, new KvSource(sequence.Cache.Tensors, 1, 0, sequence.Length, 0));
             Admit(sequence, logits);
             return true;
         }
@@ -235,6 +237,7 @@ public sealed partial class DeviceWorker
                 sequence.Staged = (staged, row);
                 Interlocked.Add(ref _kvTokens, sequence.Length);
                 firstTokens++;
+                CachePrompt(sequence, new KvSource(staged.Tensors, count, row, longest, longest - sequence.Length));
                 Admit(sequence, new LogitsRow(logits, ((row * longest) + longest - 1) * vocabulary, vocabulary));
             }
         }
@@ -378,7 +381,7 @@ public sealed partial class DeviceWorker
             : closed ? FinishReason.Stop
             : sequence.Generated >= options.MaxTokens || sequence.Length >= _config.ContextLength ? FinishReason.Length
             : null;
-        sequence.Emit(new TokenEvent(token, finish, logprobs) { ClosesStructure = closed && !_eosIds.Contains(token) });
+        sequence.Emit(new TokenEvent(token, finish, logprobs) { ClosesStructure = closed && !_eosIds.Contains(token), CachedPromptTokens = sequence.CachedPromptTokens });
         return finish is not null;
     }
 
@@ -406,6 +409,7 @@ public sealed partial class DeviceWorker
     /// <summary>A member leaves; its positions stop counting now and its row is dropped at the next re-pack.</summary>
     private void LeaveRunning(Sequence sequence, Exception? error)
     {
+        CacheOnLeaving(sequence, error);
         Interlocked.Decrement(ref _running);
         Interlocked.Add(ref _kvTokens, -sequence.Length);
         sequence.Complete(error);

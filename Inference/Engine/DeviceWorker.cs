@@ -46,6 +46,14 @@ public sealed partial class DeviceWorker : IDisposable
         Budget = new DeviceBudget(deviceId, limits.MaxBatchSize, limits.MaxKvTokens, limits.KvAdmission);
         MaxTokensPerStep = limits.MaxTokensPerStep;
         _eosIds = [.. config.EosTokenIds];
+        _prefixCache = limits.PrefixCacheTokens >= KvBlock.Size ? new PrefixCache(runner.Session.Runtime, runner.Signature, limits.PrefixCacheTokens) : null;
+        if (_prefixCache is { } cache)
+        {
+            // Cached blocks live in the same memory the budget hands out: they count as used, and are evicted before
+            // an admission, a growth or a resume is refused.
+            Budget.CachedKvTokens = cache.UnusedTokens;
+            Budget.EvictCached = cache.Evict;
+        }
 
         // Every sequence here holds one of at most MaxBatchSize reserved slots, so the inbox never fills.
         _inbox = Channel.CreateBounded<Sequence>(new BoundedChannelOptions(limits.MaxBatchSize) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -154,6 +162,7 @@ public sealed partial class DeviceWorker : IDisposable
         _stopping.Cancel();
         _thread.Join();
         _batch.Dispose();
+        _prefixCache?.Dispose();
         _runner.ReleaseBuffers();
         _runner.Session.Dispose();
         _stopping.Dispose();

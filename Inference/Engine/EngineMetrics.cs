@@ -10,7 +10,7 @@ namespace Platform.Inference.Engine;
 /// <c>model</c> and <c>device</c>. Gauges are read from the pools' loads at collection time; counters and step
 /// durations are recorded by the device loops.
 /// </summary>
-public sealed class EngineMetrics
+public sealed partial class EngineMetrics
 {
     public const string MeterName = "Platform.Inference";
 
@@ -43,6 +43,7 @@ public sealed class EngineMetrics
         meter.CreateObservableCounter("platform_engine_preemptions_total", () => Observe(registry, (w, _) => w.Preemptions), "{sequence}", "Sequences preempted because the KV budget ran out mid-generation (recomputed later).");
         meter.CreateObservableCounter("platform_engine_recomputed_tokens_total", () => Observe(registry, (w, _) => w.RecomputedTokens), "{token}", "Tokens prefilled again to resume preempted sequences (prompt + tokens already generated).");
         _decodeSeconds = meter.CreateHistogram("platform_engine_decode_step_duration_seconds", "s", "Time one batched decode step took, sampling included.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StepBuckets });
+        CreatePrefixCacheInstruments(meter, registry);
     }
 
     internal void RecordPrefill(string model, int device, int promptTokens, int firstTokens, TimeSpan elapsed)

@@ -37,6 +37,12 @@ public sealed record GenerationOptions
     /// <summary>When set, only tokens that keep the output inside this grammar (a JSON schema, a tool call) are sampled.</summary>
     public TokenConstraint? Constraint { get; init; }
 
+    /// <summary>
+    /// OpenAI's <c>prompt_cache_key</c>: part of the prefix cache's namespace, so only prompts with the same key (and
+    /// the same caller scope the API adds) share cached blocks. Null is the default namespace.
+    /// </summary>
+    public string? PromptCacheKey { get; init; }
+
     /// <summary>Whether anything beyond a plain arg-max over the logits row is needed.</summary>
     internal bool NeedsFullLogits => Temperature != 0f || PresencePenalty != 0f || FrequencyPenalty != 0f || LogitBias.Count > 0 || TopLogprobs is not null || Constraint is not null;
 

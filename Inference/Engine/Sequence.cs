@@ -51,6 +51,12 @@ internal sealed partial class Sequence : IDisposable
 
     public KvCache? Cache { get; set; }
 
+    /// <summary>Prompt tokens copied from the prefix cache instead of prefilled (reported to the client as cached).</summary>
+    public int CachedPromptTokens { get; set; }
+
+    /// <summary>Whether the prefix cache has been asked for this prompt (once, before its first prefill).</summary>
+    public bool PrefixLookedUp { get; set; }
+
     /// <summary>Capacity the engine reserved for this sequence itself, released when it leaves; null when the caller holds it.</summary>
     public EngineReservation? Reservation { get; init; }
 

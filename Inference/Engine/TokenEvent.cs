@@ -23,6 +23,9 @@ public readonly record struct TokenEvent(int TokenId, FinishReason? FinishReason
     /// <summary>A text token that completed a constrained structure: it finishes the generation but is not end-of-sequence.</summary>
     public bool ClosesStructure { get; init; }
 
+    /// <summary>Prompt tokens of this generation served from the prefix cache (the same on every event of a generation).</summary>
+    public int CachedPromptTokens { get; init; }
+
     public bool IsEndOfSequence => FinishReason == Engine.FinishReason.Stop && !ClosesStructure;
 }
 

@@ -76,6 +76,9 @@ public sealed class InferenceOptions : IValidatableObject
     [Required]
     public string DefaultModelName { get; init; } = "tiny-default";
 
+    /// <summary>The prefix cache: on by default, capped at a share of each device's KV budget.</summary>
+    public PrefixCacheOptions PrefixCache { get; init; } = new();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Devices.Any(d => d < 0) || Devices.Distinct().Count() != Devices.Count)
@@ -93,6 +96,11 @@ public sealed class InferenceOptions : IValidatableObject
         if (!string.Equals(KvAdmission, "on-demand", StringComparison.OrdinalIgnoreCase) && !string.Equals(KvAdmission, "reserve", StringComparison.OrdinalIgnoreCase))
         {
             yield return new ValidationResult("Inference:KvAdmission must be on-demand or reserve.", [nameof(KvAdmission)]);
+        }
+
+        if (PrefixCache is null || !(PrefixCache.Share > 0 && PrefixCache.Share <= 1))
+        {
+            yield return new ValidationResult("Inference:PrefixCache:Share must be a number in (0, 1]: the cache's share of each device's KV budget.", [nameof(PrefixCache)]);
         }
 
         if (!Enum.IsDefined(ExecutionProvider))

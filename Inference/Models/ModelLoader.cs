@@ -46,7 +46,8 @@ public sealed partial class ModelLoader(ILoggerFactory loggerFactory, EngineMetr
                 try
                 {
                     var signature = DecoderSignature.Bind(config, session);
-                    var limits = new EngineLimits(options.MaxBatchSize, KvBudget.Resolve(options, config, signature, KvBudget.AvailableBytes()), options.MaxTokensPerStep, options.KvAdmissionMode);
+                    var maxKvTokens = KvBudget.Resolve(options, config, signature, KvBudget.AvailableBytes());
+                    var limits = new EngineLimits(options.MaxBatchSize, maxKvTokens, options.MaxTokensPerStep, options.KvAdmissionMode) { PrefixCacheTokens = options.PrefixCache.CapTokens(maxKvTokens) };
                     if (workers.Count == 0)
                     {
                         var bytesPerToken = KvBudget.BytesPerToken(signature);

@@ -18,6 +18,8 @@ public sealed class EngineMetricsTests(OrtFixture ort)
         "platform_engine_prefill_step_duration_seconds", "platform_engine_decode_step_duration_seconds",
         "platform_engine_kv_cached_tokens", "platform_engine_preempted_sequences", "platform_engine_preemptions_total",
         "platform_engine_recomputed_tokens_total",
+        "platform_engine_prefix_cache_lookups_total", "platform_engine_prefix_cache_hit_tokens_total", "platform_engine_prefix_cache_evictions_total",
+        "platform_engine_prefix_cache_blocks", "platform_engine_prefix_cache_bytes",
     ];
 
     [Fact]
@@ -85,5 +87,10 @@ public sealed class EngineMetricsTests(OrtFixture ort)
         Assert.Equal(0, seen["platform_engine_kv_cached_tokens"].Single().Value);
         Assert.Equal(0, seen["platform_engine_preemptions_total"].Single().Value);
         Assert.Equal(0, seen["platform_engine_running_sequences"].Single().Value);
+
+        // Two 3-token prompts: looked up, nothing to serve (not one whole block before the last token), nothing kept.
+        Assert.Equal(2, seen["platform_engine_prefix_cache_lookups_total"].Single().Value);
+        Assert.Equal(0, seen["platform_engine_prefix_cache_hit_tokens_total"].Single().Value);
+        Assert.Equal(0, seen["platform_engine_prefix_cache_blocks"].Single().Value);
     }
 }
