@@ -7,8 +7,9 @@ namespace Platform.Inference.Engine;
 /// The prefix cache's hooks in the scheduler: a fresh prompt first copies its longest cached prefix of whole blocks
 /// into its own cache and prefills only the rest (always at least its last token, whose logits give the first
 /// token); a finished prefill adds the prompt's blocks; a sequence leaving the batch adds the blocks of its prompt and
-/// generated tokens, for a conversation resent with one more turn. Models that cannot prefill a chunk after a past
-/// get no cache. The cache only ever saves work: a hook that fails is logged and the sequence goes on as if it had missed.
+/// generated tokens, for a conversation resent with one more turn. On a model that cannot prefill a chunk after a past,
+/// only a short rest is served (fed one token per <c>Run</c>). The cache only ever saves work: a hook that fails is
+/// logged and the sequence goes on as if it had missed.
 /// </summary>
 public sealed partial class DeviceWorker
 {
@@ -20,7 +21,14 @@ public sealed partial class DeviceWorker
     /// </summary>
     internal PrefixCache? PrefixCache => _prefixCache;
 
-    private bool PrefixCacheActive => _prefixCache is not null && _chunkedPrefill;
+    /// <summary>
+    /// On a model that takes only one new token after a past (no chunked prefill), the rest of a prompt after its
+    /// cached prefix is fed one token per <c>Run</c>, as decode does: worth it only for a short rest, since the whole
+    /// prompt would have been one <c>Run</c> and the batch waits meanwhile.
+    /// </summary>
+    private const int MaxTokenByTokenRest = 4 * KvBlock.Size;
+
+    private bool PrefixCacheActive => _prefixCache is not null;
 
     private void ServeCachedPrefixes()
     {
@@ -51,7 +59,9 @@ public sealed partial class DeviceWorker
     private void ServeCachedPrefix(Sequence sequence)
     {
         var cache = _prefixCache!;
-        var blocks = cache.Acquire(Namespace(sequence), sequence.Prompt, (sequence.Prompt.Length - 1) / KvBlock.Size);
+        var maxBlocks = (sequence.Prompt.Length - 1) / KvBlock.Size;
+        var minBlocks = _chunkedPrefill ? 1 : Math.Max(1, (sequence.Prompt.Length - MaxTokenByTokenRest + KvBlock.Size - 1) / KvBlock.Size);
+        var blocks = cache.Acquire(Namespace(sequence), sequence.Prompt, maxBlocks, minBlocks);
         if (blocks.Count == 0)
         {
             return;
@@ -88,6 +98,29 @@ public sealed partial class DeviceWorker
         sequence.Cache = kv;
         sequence.Prefilled = sequence.Length = sequence.CachedPromptTokens = length;
         Interlocked.Add(ref _kvTokens, length);
+    }
+
+    /// <summary>
+    /// Feeds a chunk of a prompt on the sequence's own cache and returns the last position's logits: in one <c>Run</c>,
+    /// or, after a cached prefix on a model without chunked prefill, one token per <c>Run</c>.
+    /// </summary>
+    private LogitsRow FeedPrompt(Sequence sequence, int chunk)
+    {
+        var cache = sequence.Cache!;
+        var tokens = sequence.Prompt.AsSpan(sequence.Prefilled, chunk);
+        if (_chunkedPrefill || cache.Length == 0)
+        {
+            return _runner.Step(tokens, cache);
+        }
+
+        for (var i = 0; i < tokens.Length - 1; i++)
+        {
+            using (_runner.Step(tokens.Slice(i, 1), cache))
+            {
+            }
+        }
+
+        return _runner.Step(tokens[^1..], cache);
     }
 
     /// <summary>After its prefill: the prompt's whole blocks, from its own cache or its row of a prefill group.</summary>

@@ -191,7 +191,7 @@ public sealed partial class DeviceWorker
         {
             sequence.Trace.PrefillStarting();
             sequence.Cache ??= _runner.CreateCache();
-            using var logits = _runner.Step(sequence.Prompt.AsSpan(sequence.Prefilled, chunk), sequence.Cache);
+            using var logits = FeedPrompt(sequence, chunk);
             sequence.Prefilled += chunk;
             sequence.Length += chunk;
             Interlocked.Add(ref _kvTokens, chunk);

@@ -107,9 +107,10 @@ internal sealed class PrefixCache : IDisposable
 
     /// <summary>
     /// The longest cached run of whole blocks at the start of <paramref name="prompt"/> (at most
-    /// <paramref name="maxBlocks"/>), each referenced until <see cref="Release"/>; empty on a miss.
+    /// <paramref name="maxBlocks"/>), each referenced until <see cref="Release"/>; empty on a miss, or when fewer than
+    /// <paramref name="minBlocks"/> are cached.
     /// </summary>
-    public IReadOnlyList<KvBlock> Acquire(string ns, ReadOnlySpan<int> prompt, int maxBlocks)
+    public IReadOnlyList<KvBlock> Acquire(string ns, ReadOnlySpan<int> prompt, int maxBlocks, int minBlocks = 1)
     {
         var found = new List<KvBlock>();
         lock (_lock)
@@ -131,6 +132,12 @@ internal sealed class PrefixCache : IDisposable
                 parent = block;
             }
 
+            if (found.Count < minBlocks)
+            {
+                ReleaseLocked(found);
+                return [];
+            }
+
             TouchLastToFirst(found);
             _hitTokens += (long)found.Count * KvBlock.Size;
         }
@@ -142,13 +149,18 @@ internal sealed class PrefixCache : IDisposable
     {
         lock (_lock)
         {
-            foreach (var block in blocks)
+            ReleaseLocked(blocks);
+        }
+    }
+
+    private void ReleaseLocked(IReadOnlyList<KvBlock> blocks)
+    {
+        foreach (var block in blocks)
+        {
+            block.References--;
+            if (block.References == 0)
             {
-                block.References--;
-                if (block.References == 0)
-                {
-                    _referenced--;
-                }
+                _referenced--;
             }
         }
     }
