@@ -61,6 +61,15 @@ public sealed partial class DeviceWorker
         var cache = _prefixCache!;
         var maxBlocks = (sequence.Prompt.Length - 1) / KvBlock.Size;
         var minBlocks = _chunkedPrefill ? 1 : Math.Max(1, (sequence.Prompt.Length - MaxTokenByTokenRest + KvBlock.Size - 1) / KvBlock.Size);
+        if (_batchedPrefill && _prefilling.Count > 1)
+        {
+            // A served prompt prefills its rest in a Run of its own, while fresh prompts that arrived with it share one
+            // padded Run: serving a short prefix to each of many short prompts turned one Run into one per prompt
+            // (32 streams of 32-token prompts: inter-token p99 30x the single stream's). With others to group with,
+            // serve only when more of the prompt is cached than is left to prefill.
+            minBlocks = Math.Max(minBlocks, (sequence.Prompt.Length / (2 * KvBlock.Size)) + 1);
+        }
+
         var blocks = cache.Acquire(Namespace(sequence), sequence.Prompt, maxBlocks, minBlocks);
         if (blocks.Count == 0)
         {
