@@ -15,6 +15,10 @@ namespace Platform.Api.Tests.Api.Lifecycle;
 public sealed class DrainTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Streams = 32;
+
+    // Long enough that every stream is still running when SIGTERM goes out even if this test process is starved for
+    // seconds by the tests running beside it (400 tokens took under 4 s and once all ended before the signal in CI).
+    private const int StreamTokens = 4000;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
 
     private ReplicaEnvironment? _environment;
@@ -37,13 +41,13 @@ public sealed class DrainTests(ITestOutputHelper output) : IAsyncLifetime
         await using var app = await Environment.StartReplicaAsync(new Dictionary<string, string>
         {
             ["Inference:MaxBatchSize"] = "32",
-            ["Inference:MaxKvTokens"] = "16384",
+            ["Inference:MaxKvTokens"] = "131072",
             ["Api:DrainTimeout"] = "00:01:30",
         });
         await Environment.CreateInferenceKeyAsync(app.Address);
         using var client = Environment.Client(app.Address, Deadline);
         var started = Enumerable.Range(0, Streams).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
-        var streams = started.Select(s => Task.Run(() => StreamOutcome.ReadAsync(client, "v1/completions", Environment.StreamBody(400), s))).ToArray();
+        var streams = started.Select(s => Task.Run(() => StreamOutcome.ReadAsync(client, "v1/completions", Environment.StreamBody(StreamTokens), s))).ToArray();
         await Task.WhenAll(started.Select(s => s.Task)).WaitAsync(Deadline);
         Assert.All(streams, s => Assert.False(s.IsCompleted, $"a stream ended before SIGTERM: {(s.IsCompleted ? s.Result : null)}"));
 
@@ -78,7 +82,7 @@ public sealed class DrainTests(ITestOutputHelper output) : IAsyncLifetime
         // The process is gone: whatever it metered is in Postgres now, nothing left in memory.
         await using var data = Npgsql.NpgsqlDataSource.Create(Environment.Database.ConnectionString);
         Assert.Equal(Streams + 1L, await UsageEventsTable.CountAsync(data));
-        Assert.Equal(Streams, (await UsageEventsTable.SumsAsync(data, "status_code = 200 AND completion_tokens = 400")).Requests);
+        Assert.Equal(Streams, (await UsageEventsTable.SumsAsync(data, $"status_code = 200 AND completion_tokens = {StreamTokens}")).Requests);
         Assert.Equal(1L, await UsageEventsTable.CountAsync(data, "status_code = 503"));
     }
 
