@@ -7,9 +7,9 @@ namespace Platform.Inference.Engine;
 /// The running batch of one device: its members and their KV caches packed into one tensor per past input, each
 /// row left-padded to the longest member. Between steps the presents become the past as they are (the padding
 /// stays in place); the tensors are re-packed only when members join or leave, which also trims padding that no
-/// member needs any more.
+/// member needs any more. Re-packed tensors come from the session's arena, as the presents do.
 /// </summary>
-internal sealed class DecodeBatch(OrtRuntime runtime, DecoderSignature signature) : IDisposable
+internal sealed class DecodeBatch(OrtSession session, DecoderSignature signature) : IDisposable
 {
     private readonly List<Sequence> _members = [];
     private OrtTensor[] _past = [];
@@ -31,7 +31,12 @@ internal sealed class DecodeBatch(OrtRuntime runtime, DecoderSignature signature
     {
         var padded = members.Count == 0 ? 0 : members.Max(m => m.Length);
         OrtTensor[] next;
-        if (members.Count == 1 && members[0].Cache is { } only && _members.Count == 0)
+        if (members.Count == 0)
+        {
+            // Nothing to hold: tensors made here would outlive the last re-pack (the batch's disposal).
+            next = [];
+        }
+        else if (members.Count == 1 && members[0].Cache is { } only && _members.Count == 0)
         {
             // A lone newcomer: its own cache is already the batch (no copy).
             next = only.Detach();
@@ -47,7 +52,7 @@ internal sealed class DecodeBatch(OrtRuntime runtime, DecoderSignature signature
             var shape = signature.PastShape(members.Count, padded);
             for (var t = 0; t < next.Length; t++)
             {
-                next[t] = OrtTensor.Allocate(runtime, signature.KvType, shape);
+                next[t] = session.AllocateFromArena(signature.KvType, shape);
             }
 
             for (var row = 0; row < members.Count; row++)

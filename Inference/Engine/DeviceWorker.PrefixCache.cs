@@ -83,7 +83,7 @@ public sealed partial class DeviceWorker
         {
             for (var t = 0; t < tensors.Length; t++)
             {
-                tensors[t] = OrtTensor.Allocate(_runner.Session.Runtime, Signature.KvType, shape);
+                tensors[t] = _runner.Session.AllocateFromArena(Signature.KvType, shape);
             }
 
             cache.Restore(blocks, tensors);

@@ -14,11 +14,14 @@ public sealed class OrtSession : IDisposable
     private readonly HashSet<string> _outputNames;
     private readonly RunOptions _quietRun = new() { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
     private readonly RunOptions _run = new();
+    private readonly SessionArena _arena;
+    private int _disposed;
 
     private OrtSession(OrtRuntime runtime, InferenceSession session, string executionProvider)
     {
         Runtime = runtime;
         _session = session;
+        _arena = new SessionArena(session);
         ExecutionProvider = executionProvider;
         Inputs = ReadInfos(session.InputNames, session.InputMetadata);
         Outputs = ReadInfos(session.OutputNames, session.OutputMetadata);
@@ -112,9 +115,34 @@ public sealed class OrtSession : IDisposable
         return results;
     }
 
+    /// <summary>
+    /// A zero-filled tensor from the session's own allocator: the arena its outputs come from, which keeps what it
+    /// allocated for reuse. KV tensors the engine re-packs every few steps (hundreds of MB a minute) cost page faults
+    /// when the C allocator gives them back to the system and maps them again; from the arena they do not.
+    /// </summary>
+    public OrtTensor AllocateFromArena(TensorElementType elementType, ReadOnlySpan<long> shape)
+    {
+        try
+        {
+            var tensor = OrtTensor.Adopt(_arena.Allocate(elementType, shape.ToArray()), _arena);
+            tensor.Clear();
+            return tensor;
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw OrtException.From(ex);
+        }
+    }
+
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _session.Dispose();
+        _arena.Release();
         _run.Dispose();
         _quietRun.Dispose();
     }

@@ -15,11 +15,15 @@ public sealed unsafe class OrtTensor : IDisposable
 
     // A view keeps the tensor whose memory it reads alive.
     private readonly OrtTensor? _viewed;
+
+    // The session arena a value came from, held until the value is released.
+    private readonly SessionArena? _arena;
     private bool _disposed;
 
-    private OrtTensor(OrtValue value, NativeBuffer? ownedBuffer, void* data, TensorElementType elementType, long[] shape, OrtTensor? viewed = null)
+    private OrtTensor(OrtValue value, NativeBuffer? ownedBuffer, void* data, TensorElementType elementType, long[] shape, OrtTensor? viewed = null, SessionArena? arena = null)
     {
         Value = value;
+        _arena = arena;
         _ownedBuffer = ownedBuffer;
         _data = data;
         _viewed = viewed;
@@ -96,20 +100,31 @@ public sealed unsafe class OrtTensor : IDisposable
         return tensor;
     }
 
-    /// <summary>Takes ownership of an ORT-allocated output value.</summary>
-    internal static OrtTensor Adopt(OrtValue value)
+    /// <summary>Takes ownership of an ORT-allocated value: an output, or a value from <paramref name="arena"/>, which is released after it.</summary>
+    internal static OrtTensor Adopt(OrtValue value, SessionArena? arena = null)
     {
         try
         {
             var info = value.GetTensorTypeAndShape();
             var shape = info.Shape;
             var data = CountElements(shape) == 0 ? null : Unsafe(value.GetTensorMutableRawData());
-            return new OrtTensor(value, null, data, (TensorElementType)(int)info.ElementDataType, shape);
+            return new OrtTensor(value, null, data, (TensorElementType)(int)info.ElementDataType, shape, arena: arena);
         }
         catch
         {
             value.Dispose();
+            arena?.Release();
             throw;
+        }
+    }
+
+    /// <summary>Zero-fills the data.</summary>
+    internal void Clear()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_data is not null)
+        {
+            NativeMemory.Clear(_data, checked((nuint)(ElementCount * ElementType.SizeInBytes())));
         }
     }
 
@@ -135,6 +150,7 @@ public sealed unsafe class OrtTensor : IDisposable
 
         _disposed = true;
         Value.Dispose();
+        _arena?.Release();
         _ownedBuffer?.Dispose();
         GC.KeepAlive(_viewed);
     }
