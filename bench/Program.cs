@@ -10,7 +10,7 @@ var output = Argument("--out") ?? Path.Combine(Directory.GetCurrentDirectory(), 
 Directory.CreateDirectory(output);
 
 using var runtime = OrtRuntime.Create();
-// --only engine,batching (template, moderation, tokenizer, engine, genai, batching, kv-admission, prefix-cache, constraints, limits, auth, metering, http, overload) runs some benchmarks; the default runs all.
+// --only engine,batching (template, moderation, tokenizer, engine, fp16, genai, batching, kv-admission, prefix-cache, constraints, limits, auth, metering, http, overload) runs some benchmarks; the default runs all.
 // --overload-seconds N sets the overload run's length (default 60).
 var only = Argument("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 bool Runs(string name) => only is null || only.Contains(name, StringComparer.OrdinalIgnoreCase);
@@ -35,6 +35,11 @@ if (Runs("engine"))
     rows.AddRange(new EngineBenchmark(runtime, "tiny-random-llama", Path.Combine(shared, "models", "tiny-random-llama")).Run());
     rows.AddRange(new EngineBenchmark(runtime, "synthetic-10M", SyntheticModel(SyntheticModelSpec.Bench10M, "synthetic-10m")).Run());
     rows.AddRange(new EngineBenchmark(runtime, "synthetic-100M", SyntheticModel(SyntheticModelSpec.Bench100M, "synthetic-100m")).Run());
+}
+
+if (Runs("fp16"))
+{
+    rows.AddRange(Fp16Benchmark.Run());
 }
 
 if (Runs("genai"))
