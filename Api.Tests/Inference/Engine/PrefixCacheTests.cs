@@ -135,6 +135,47 @@ public sealed class PrefixCacheTests(OrtFixture ort)
         await AssertIdle(cached);
     }
 
+    /// <summary>
+    /// A prompt served from the cache prefills its rest in a <c>Run</c> of its own, where fresh prompts share one
+    /// padded <c>Run</c>: with other prompts waiting to be prefilled, a prompt is served only when more of it is cached
+    /// than is left. The prompts arrive while a long prompt is still being prefilled (16 tokens per step), so the
+    /// engine sees them waiting together whatever the timing; alone, the same prompt is served.
+    /// </summary>
+    [Fact]
+    public async Task WithOtherPromptsWaiting_APromptIsServedOnlyWhenMoreIsCachedThanLeft()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "platform-tests", $"grouping-{Guid.NewGuid():N}");
+        SyntheticModelWriter.Write(folder, SyntheticModelSpec.Tiny(false, 3) with { ContextLength = 4096 });
+        using var cached = Load(folder, enabled: true, maxTokensPerStep: 16);
+        using var plain = Load(folder, enabled: false);
+        var worker = cached.Pool.Workers[0];
+        var shortPrefix = Tokens(16, seed: 21, cached);
+        var longPrefix = Tokens(48, seed: 22, cached);
+        await Run(cached, [.. shortPrefix, .. Tokens(5, seed: 23, cached)], 1);
+        await Run(cached, [.. longPrefix, .. Tokens(5, seed: 24, cached)], 1);
+        await AssertIdle(cached);
+
+        // 1 block cached, 24 tokens left: not served beside others. 3 blocks cached, 8 left: served.
+        var mostlyNew = Enumerable.Range(0, 4).Select(i => shortPrefix.Concat(Tokens(24, seed: 30 + i, cached)).ToArray()).ToList();
+        var mostlyCached = Enumerable.Range(0, 4).Select(i => longPrefix.Concat(Tokens(8, seed: 40 + i, cached)).ToArray()).ToList();
+        var holder = Task.Run(() => Run(cached, Tokens(3000, seed: 25, cached), 1));
+        await Poll.UntilAsync(() => worker.KvTokens > 0, "the long prompt's prefill to start");
+        var waiting = await Task.WhenAll(mostlyNew.Concat(mostlyCached).Select(p => Task.Run(() => Run(cached, p, 6))));
+        await holder;
+
+        Assert.All(waiting.Take(4), r => Assert.Equal(0, r.Cached));
+        Assert.All(waiting.Skip(4), r => Assert.Equal(48, r.Cached));
+        var all = mostlyNew.Concat(mostlyCached).ToList();
+        for (var i = 0; i < all.Count; i++)
+        {
+            Assert.Equal((await Run(plain, all[i], 6)).Tokens, waiting[i].Tokens);
+        }
+
+        // Alone, a prompt with 1 block cached and 24 tokens left is served.
+        Assert.Equal(16, (await Run(cached, [.. shortPrefix, .. Tokens(24, seed: 50, cached)], 6)).Cached);
+        await AssertIdle(cached);
+    }
+
     [Fact]
     public async Task SmallCap_EvictsLeastRecentlyUsed_StaysUnderIt_AndStillEqualsUncached()
     {
