@@ -118,13 +118,19 @@ public sealed class OrtSession : IDisposable
     /// <summary>
     /// A zero-filled tensor from the session's own allocator: the arena its outputs come from, which keeps what it
     /// allocated for reuse. KV tensors the engine re-packs every few steps (hundreds of MB a minute) cost page faults
-    /// when the C allocator gives them back to the system and maps them again; from the arena they do not.
+    /// when the C allocator gives them back to the system and maps them again; from the arena they do not. A session
+    /// that offers no CPU allocator gets memory of ours, as <see cref="OrtTensor.Allocate"/> gives.
     /// </summary>
     public OrtTensor AllocateFromArena(TensorElementType elementType, ReadOnlySpan<long> shape)
     {
         try
         {
-            var tensor = OrtTensor.Adopt(_arena.Allocate(elementType, shape.ToArray()), _arena);
+            if (_arena.TryAllocate(elementType, shape.ToArray()) is not { } value)
+            {
+                return OrtTensor.Allocate(Runtime, elementType, shape);
+            }
+
+            var tensor = OrtTensor.Adopt(value, _arena);
             tensor.Clear();
             return tensor;
         }
@@ -142,7 +148,7 @@ public sealed class OrtSession : IDisposable
         }
 
         _session.Dispose();
-        _arena.Release();
+        _arena.ReleaseSession();
         _run.Dispose();
         _quietRun.Dispose();
     }

@@ -42,6 +42,31 @@ public sealed class OrtRuntimeTests(OrtFixture ort)
     }
 
     [Fact]
+    public void AllocateFromArena_ZeroFilled_UsableAsInput_OutlivesItsSession()
+    {
+        var session = ort.Runtime.CreateSession(Path.Combine(SharedData.Model("tiny-random-gpt2"), "past.onnx"), new SessionSettings());
+        var past = session.AllocateFromArena(TensorElementType.Float, [2, 1, 4, 3, 8]);
+        Assert.Equal([2L, 1, 4, 3, 8], past.Shape);
+        Assert.All(past.AsSpan<float>().ToArray(), v => Assert.Equal(0f, v));
+
+        // A re-used block of the arena comes back zeroed too.
+        past.AsSpan<float>().Fill(7f);
+        past.Dispose();
+        using (var again = session.AllocateFromArena(TensorElementType.Float, [2, 1, 4, 3, 8]))
+        {
+            Assert.All(again.AsSpan<float>().ToArray(), v => Assert.Equal(0f, v));
+        }
+
+        // A value still held when its session goes stays usable, and releasing it later does not touch a freed allocator.
+        var held = session.AllocateFromArena(TensorElementType.Float16, [1, 4, 16, 8]);
+        session.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => session.AllocateFromArena(TensorElementType.Float, [1]));
+        held.AsSpan<Half>().Fill((Half)1);
+        Assert.Equal((Half)1, held.AsSpan<Half>()[^1]);
+        held.Dispose();
+    }
+
+    [Fact]
     public void CreateSession_NotAModel_ThrowsWithOrtMessage()
     {
         var path = Path.Combine(Path.GetTempPath(), $"not-a-model-{Guid.NewGuid():N}.onnx");
