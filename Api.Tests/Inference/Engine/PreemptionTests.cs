@@ -31,15 +31,21 @@ public sealed class PreemptionTests(OrtFixture ort)
         }
 
         Assert.Equal(0, model.Pool.Workers[0].Preemptions);
-        var together = await Task.WhenAll(cases.Select(request => Task.Run(() => DeviceWorkerTests.Collect(model.Pool.GenerateAsync(request)))));
 
-        Assert.True(model.Pool.Workers[0].Preemptions > 0, "no sequence was preempted: the test did not test preemption");
-        for (var i = 0; i < cases.Count; i++)
+        // On a busy machine the requests may reach the engine spread out and never overlap enough to need preempting:
+        // every wave must equal the runs alone, and at least one of at most 5 must have preempted.
+        for (var wave = 0; wave < 5 && model.Pool.Workers[0].Preemptions == 0; wave++)
         {
-            Assert.Equal(alone[i].Select(e => e.TokenId), together[i].Select(e => e.TokenId));
-            Assert.Equal(alone[i][^1].FinishReason, together[i][^1].FinishReason);
-            Assert.Single(together[i], e => e.FinishReason is not null);
+            var together = await Task.WhenAll(cases.Select(request => Task.Run(() => DeviceWorkerTests.Collect(model.Pool.GenerateAsync(request)))));
+            for (var i = 0; i < cases.Count; i++)
+            {
+                Assert.Equal(alone[i].Select(e => e.TokenId), together[i].Select(e => e.TokenId));
+                Assert.Equal(alone[i][^1].FinishReason, together[i][^1].FinishReason);
+                Assert.Single(together[i], e => e.FinishReason is not null);
+            }
         }
+
+        Assert.True(model.Pool.Workers[0].Preemptions > 0, "no sequence was preempted in 5 waves: the test did not test preemption");
 
         await Poll.UntilAsync(
             () => model.Pool.Load is { ReservedSequences: 0, ReservedKvTokens: 0, PendingKvTokens: 0, PreemptedSequences: 0, RunningSequences: 0, WaitingSequences: 0, UsedKvTokens: 0 },
