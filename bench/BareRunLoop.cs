@@ -11,10 +11,9 @@ internal static class BareRunLoop
     /// <summary>
     /// The least a caller must do to decode on an engine's session, timed: prefill the prompt, then per decode step
     /// write the new token and its position into input tensors made once, pass a view of a preallocated all-ones
-    /// mask, <c>Run</c>, take the
-    /// arg-max of the last logits row, feed the presents back as the next pasts. No runner, KV-cache object,
-    /// sampler, worker thread or channel, and no allocation per step beyond the mask's view: what the engine adds
-    /// on top is the overhead. Returns the seconds of the whole request and of its decode steps alone.
+    /// mask, <c>Run</c>, take the arg-max of the last logits row, feed the presents back as the next pasts. No runner,
+    /// KV-cache object, sampler, worker thread or channel, and no allocation per step beyond the mask's view: what the
+    /// engine adds on top is the overhead. Returns the seconds of the whole request and of its decode steps alone.
     /// </summary>
     public static (double TotalSeconds, double DecodeSeconds) Run(LoadedModel model, int[] prompt, int decodeSteps)
     {

@@ -11,9 +11,10 @@ namespace Platform.Bench;
 /// <summary>
 /// Our engine against ONNX Runtime GenAI (the engine a C# user would otherwise pick) on the same model folder, in
 /// the same process and run: batch-1 greedy decode of 128 new tokens from the same prompt ids, the two alternating
-/// round by round so drift on a shared machine hits both, with a bare <c>Run</c> loop on our session as a third (which
-/// splits a gap into what the engine adds and what the managed API's <c>Run</c> costs against GenAI's native loop); GenAI's greedy tokens against ours on every prompt of
-/// greedy-vectors.json; and what each decoder makes of a stray byte-fallback token.
+/// round by round so drift on a shared machine hits both, with a bare <c>Run</c> loop on our session as a third
+/// (which splits a gap into what the engine adds and what the managed API's <c>Run</c> costs against GenAI's native
+/// loop); GenAI's greedy tokens against ours on every prompt of greedy-vectors.json; and what each decoder makes of a
+/// stray byte-fallback token.
 /// </summary>
 internal sealed class GenAiBenchmark(OrtRuntime runtime, string label, string modelDirectory, string? greedyVectors)
 {
@@ -33,35 +34,26 @@ internal sealed class GenAiBenchmark(OrtRuntime runtime, string label, string mo
 
         Ours(ours, prompt, 8);
         Theirs(theirs, prompt, 8);
-        var oursRates = new List<double>();
-        var theirRates = new List<double>();
-        var bareRates = new List<double>();
-        var ratios = new List<double>();
-        var bareRatios = new List<double>();
-        var oursOverBare = new List<double>();
+        BareRunLoop.Run(ours, prompt, 8);
+        var rounds = new List<(double Ours, double Theirs, double Bare)>();
         for (var round = 0; round < Rounds; round++)
         {
-            var oursSeconds = Timed(() => Ours(ours, prompt, NewTokens));
-            var theirSeconds = Timed(() => Theirs(theirs, prompt, NewTokens));
+            rounds.Add((
+                Timed(() => Ours(ours, prompt, NewTokens)),
+                Timed(() => Theirs(theirs, prompt, NewTokens)),
 
-            // The prefill gives the first token, so NewTokens - 1 decode steps make the same request.
-            var bareSeconds = BareRunLoop.Run(ours, prompt, NewTokens - 1).TotalSeconds;
-            oursRates.Add(NewTokens / oursSeconds);
-            theirRates.Add(NewTokens / theirSeconds);
-            bareRates.Add(NewTokens / bareSeconds);
-            ratios.Add(theirSeconds / oursSeconds);
-            bareRatios.Add(theirSeconds / bareSeconds);
-            oursOverBare.Add(bareSeconds / oursSeconds);
+                // The prefill gives the first token, so NewTokens - 1 decode steps make the same request.
+                BareRunLoop.Run(ours, prompt, NewTokens - 1).TotalSeconds));
         }
 
         var rows = new List<BenchRow>
         {
-            new(name, $"ours: batch 1, greedy, {NewTokens} new tokens (median of {Rounds} interleaved rounds)", Median(oursRates), "tokens/s"),
-            new(name, $"ONNX Runtime GenAI 0.18.0: the same", Median(theirRates), "tokens/s"),
-            new(name, "ours / GenAI (median of the per-round ratios)", Median(ratios), "x", ">= 1.0x"),
-            new(name, "bare Run loop on our session (no engine; same rounds)", Median(bareRates), "tokens/s"),
-            new(name, "bare Run loop / GenAI: where the managed API itself stands", Median(bareRatios), "x"),
-            new(name, "ours / bare Run loop: what the engine costs", Median(oursOverBare), "x"),
+            new(name, $"ours: batch 1, greedy, {NewTokens} new tokens (median of {Rounds} interleaved rounds)", Median(rounds.Select(r => NewTokens / r.Ours)), "tokens/s"),
+            new(name, $"ONNX Runtime GenAI 0.18.0: the same", Median(rounds.Select(r => NewTokens / r.Theirs)), "tokens/s"),
+            new(name, "ours / GenAI (median of the per-round ratios)", Median(rounds.Select(r => r.Theirs / r.Ours)), "x", ">= 1.0x"),
+            new(name, "bare Run loop on our session (no engine; same rounds)", Median(rounds.Select(r => NewTokens / r.Bare)), "tokens/s"),
+            new(name, "bare Run loop / GenAI: where the managed API itself stands", Median(rounds.Select(r => r.Theirs / r.Bare)), "x"),
+            new(name, "ours / bare Run loop: what the engine costs", Median(rounds.Select(r => r.Bare / r.Ours)), "x"),
         };
 
         if (greedyVectors is not null)
@@ -151,9 +143,9 @@ internal sealed class GenAiBenchmark(OrtRuntime runtime, string label, string mo
         return clock.Elapsed.TotalSeconds;
     }
 
-    private static double Median(List<double> values)
+    private static double Median(IEnumerable<double> values)
     {
-        values.Sort();
-        return values[values.Count / 2];
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
     }
 }
