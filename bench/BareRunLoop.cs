@@ -11,9 +11,11 @@ internal static class BareRunLoop
     /// <summary>
     /// The least a caller must do to decode on an engine's session, timed: prefill the prompt, then per decode step
     /// write the new token and its position into input tensors made once, pass a view of a preallocated all-ones
-    /// mask, <c>Run</c>, take the arg-max of the last logits row, feed the presents back as the next pasts. No runner,
-    /// KV-cache object, sampler, worker thread or channel, and no allocation per step beyond the mask's view: what the
-    /// engine adds on top is the overhead. Returns the seconds of the whole request and of its decode steps alone.
+    /// mask, <c>Run</c> into a logits tensor made once and into views over two sets of KV buffers made for the whole
+    /// request (the presents of one step are the pasts of the next, written over the set read the step before, as
+    /// the engine does), take the arg-max of the logits. No runner, KV-cache object, sampler, worker thread or
+    /// channel, and no allocation per step beyond the views: what the engine adds on top is the overhead. Returns the
+    /// seconds of the whole request and of its decode steps alone.
     /// </summary>
     public static (double TotalSeconds, double DecodeSeconds) Run(LoadedModel model, int[] prompt, int decodeSteps)
     {
@@ -40,12 +42,27 @@ internal static class BareRunLoop
         string[] inputNames = [.. names, .. signature.PastNames];
         string[] outputNames = [signature.Logits, .. signature.PresentNames];
         var inputs = new OrtTensor[inputNames.Length];
+        var outputs = new OrtTensor[outputNames.Length];
+        var kv = signature.PastNames.Count;
+        var whole = signature.PastShape(1, prompt.Length + decodeSteps);
+        var sets = new[] { new OrtTensor[kv], new OrtTensor[kv] };
+        OrtTensor[] pasts = [];
+        using var logitsBuffer = OrtTensor.Allocate(runtime, signature.LogitsType, [1, 1, signature.VocabularySize]);
         var request = Stopwatch.StartNew();
-        using (var cache = runner.CreateCache())
+        try
         {
+            foreach (var set in sets)
+            {
+                for (var i = 0; i < kv; i++)
+                {
+                    set[i] = session.AllocateFromArena(signature.KvType, whole, zeroed: false);
+                }
+            }
+
+            using var cache = runner.CreateCache();
             runner.Step(prompt, cache, logits);
-            var past = cache.Tensors.ToArray();
             var token = Sampler.ArgMax(logits);
+            pasts = [.. cache.Tensors];
             var clock = Stopwatch.StartNew();
             for (var step = 0; step < decodeSteps; step++)
             {
@@ -65,29 +82,45 @@ internal static class BareRunLoop
                     inputs[slot++] = positions;
                 }
 
-                past.CopyTo(inputs, fixedInputs);
-                var outputs = session.Run(inputNames, inputs, outputNames);
-                token = LastRowArgMax(outputs[0], signature.VocabularySize);
-                outputs[0].Dispose();
+                pasts.CopyTo(inputs, fixedInputs);
+                outputs[0] = logitsBuffer;
+                var target = sets[step % 2];
+                for (var i = 0; i < kv; i++)
+                {
+                    outputs[1 + i] = OrtTensor.View(runtime, target[i], signature.PastShape(1, length + 1));
+                }
+
+                session.Run(inputNames, inputs, outputNames, outputs);
+                token = LastRowArgMax(logitsBuffer, signature.VocabularySize);
                 if (step > 0)
                 {
-                    // The first pasts belong to the cache object; later ones are ours to release.
-                    foreach (var tensor in past)
+                    // The first pasts belong to the cache object; later ones are views of ours.
+                    foreach (var tensor in pasts)
                     {
                         tensor.Dispose();
                     }
                 }
 
-                past = outputs[1..];
+                Array.Copy(outputs, 1, pasts, 0, kv);
             }
 
             var seconds = (request.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds);
-            foreach (var tensor in past)
+            if (decodeSteps > 0)
             {
-                tensor.Dispose();
+                foreach (var tensor in pasts)
+                {
+                    tensor.Dispose();
+                }
             }
 
             return seconds;
+        }
+        finally
+        {
+            foreach (var tensor in sets.SelectMany(set => set))
+            {
+                tensor?.Dispose();
+            }
         }
     }
 

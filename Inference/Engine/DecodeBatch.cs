@@ -7,11 +7,13 @@ namespace Platform.Inference.Engine;
 /// The running batch of one device: its members and their KV caches packed into one tensor per past input, each
 /// row left-padded to the longest member. Between steps the presents become the past as they are (the padding
 /// stays in place); the tensors are re-packed only when members join or leave, which also trims padding that no
-/// member needs any more. Re-packed tensors come from the session's arena, as the presents do.
+/// member needs any more. Re-packed tensors come from the session's arena; presents are written into two sets of
+/// buffers used in turn (<see cref="KvSwapBuffers"/>).
 /// </summary>
 internal sealed class DecodeBatch(OrtSession session, DecoderSignature signature) : IDisposable
 {
     private readonly List<Sequence> _members = [];
+    private readonly KvSwapBuffers _swap = new(session, signature);
     private OrtTensor[] _past = [];
 
     public IReadOnlyList<Sequence> Members => _members;
@@ -76,6 +78,11 @@ internal sealed class DecodeBatch(OrtSession session, DecoderSignature signature
 
         _past = next;
         PaddedLength = padded;
+        if (members.Count == 0)
+        {
+            _swap.Clear();
+        }
+
         _members.Clear();
         for (var row = 0; row < members.Count; row++)
         {
@@ -106,9 +113,13 @@ internal sealed class DecodeBatch(OrtSession session, DecoderSignature signature
         return group;
     }
 
-    /// <summary>After a step: the presents (one position longer per row) become the past.</summary>
-    public void Advance(OrtTensor[] presents)
+    /// <summary>Where the next step writes its presents: one position longer per row than the past.</summary>
+    public IReadOnlyList<OrtTensor> NextPresents() => _swap.Presents(Count, PaddedLength + 1);
+
+    /// <summary>After a step: the presents it wrote become the past.</summary>
+    public void Advance()
     {
+        var presents = _swap.Swap();
         foreach (var tensor in _past)
         {
             tensor.Dispose();

@@ -8,7 +8,9 @@ internal sealed partial class DecoderRunner
     private OrtTensor? _batchIds;
     private OrtTensor? _batchPositions;
     private OrtTensor? _maskBuffer;
+    private OrtTensor? _batchLogits;
     private OrtTensor[]? _batchInputs;
+    private OrtTensor[]? _batchOutputs;
     private int _inputBatch;
 
     /// <summary>Whether sequences of different lengths can share a step: the model must take a mask and per-sequence positions.</summary>
@@ -45,33 +47,38 @@ internal sealed partial class DecoderRunner
         _batchIds?.Dispose();
         _batchPositions?.Dispose();
         _maskBuffer?.Dispose();
-        _batchIds = _batchPositions = _maskBuffer = null;
+        _batchLogits?.Dispose();
+        _batchIds = _batchPositions = _maskBuffer = _batchLogits = null;
         _inputBatch = 0;
     }
 
     /// <summary>
     /// Decodes one token for each row of a batch whose pasts are left-padded to <paramref name="paddedLength"/>:
     /// row i holds <paramref name="lengths"/>[i] real positions at the end of its past, the padding before them is
-    /// masked out, and the new token sits at position lengths[i]. Returns the logits <c>[batch, 1, vocab]</c> and the
-    /// presents (the next step's past, padded to <paramref name="paddedLength"/> + 1); the caller disposes both.
+    /// masked out, and the new token sits at position lengths[i]. Writes the presents (the next step's past, padded
+    /// to <paramref name="paddedLength"/> + 1) into <paramref name="presents"/> and returns the logits
+    /// <c>[batch, 1, vocab]</c>, which belong to the runner and hold until its next step.
     /// </summary>
-    public OrtTensor StepBatch(ReadOnlySpan<int> tokens, ReadOnlySpan<int> lengths, int paddedLength, IReadOnlyList<OrtTensor> past, out OrtTensor[] presents)
+    public OrtTensor StepBatch(ReadOnlySpan<int> tokens, ReadOnlySpan<int> lengths, int paddedLength, IReadOnlyList<OrtTensor> past, IReadOnlyList<OrtTensor> presents)
     {
         var runtime = _session.Runtime;
         var batch = tokens.Length;
         if (batch != _inputBatch)
         {
-            // Ids and positions keep their shape while the batch does: rewritten in place, not reallocated, each step.
+            // Ids, positions and logits keep their shape while the batch does: rewritten in place, not reallocated, each step.
             _batchIds?.Dispose();
             _batchPositions?.Dispose();
+            _batchLogits?.Dispose();
             _batchIds = OrtTensor.Allocate(runtime, Signature.IdsType, [batch, 1]);
             _batchPositions = OrtTensor.Allocate(runtime, Signature.PositionType, [batch, 1]);
+            _batchLogits = OrtTensor.Allocate(runtime, Signature.LogitsType, [batch, 1, Signature.VocabularySize]);
             _inputBatch = batch;
         }
 
         Fill(_batchIds!, tokens);
         Fill(_batchPositions!, lengths);
         var inputs = _batchInputs ??= new OrtTensor[_inputNames.Length];
+        var outputs = _batchOutputs ??= new OrtTensor[_outputNames.Length];
         using var mask = MaskTensor(runtime, lengths, paddedLength);
         inputs[0] = _batchIds!;
         inputs[1] = mask;
@@ -81,11 +88,16 @@ internal sealed partial class DecoderRunner
             inputs[_fixedInputs + i] = past[i];
         }
 
+        outputs[0] = _batchLogits!;
+        for (var i = 0; i < presents.Count; i++)
+        {
+            outputs[1 + i] = presents[i];
+        }
+
         var started = Stopwatch.GetTimestamp();
-        var outputs = _session.Run(_inputNames, inputs, _outputNames);
+        _session.Run(_inputNames, inputs, _outputNames, outputs);
         Interlocked.Add(ref _runTicks, Stopwatch.GetTimestamp() - started);
-        presents = outputs[1..];
-        return outputs[0];
+        return _batchLogits!;
     }
 
     /// <summary>

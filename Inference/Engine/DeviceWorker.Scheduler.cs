@@ -320,8 +320,8 @@ public sealed partial class DeviceWorker
         OrtTensor logits;
         try
         {
-            logits = _runner.StepBatch(tokens, lengths, _batch.PaddedLength, _batch.Past, out var presents);
-            _batch.Advance(presents);
+            logits = _runner.StepBatch(tokens, lengths, _batch.PaddedLength, _batch.Past, _batch.NextPresents());
+            _batch.Advance();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -330,32 +330,30 @@ public sealed partial class DeviceWorker
             return;
         }
 
-        using (logits)
+        // The logits belong to the runner until its next step.
+        var vocabulary = Signature.VocabularySize;
+        for (var i = 0; i < count; i++)
         {
-            var vocabulary = Signature.VocabularySize;
-            for (var i = 0; i < count; i++)
+            var member = members[i];
+            member.Length++;
+            Interlocked.Increment(ref _kvTokens);
+            if (member.Left)
             {
-                var member = members[i];
-                member.Length++;
-                Interlocked.Increment(ref _kvTokens);
-                if (member.Left)
-                {
-                    // Cancelled during the step: its row is dropped at the next re-pack.
-                    continue;
-                }
+                // Cancelled during the step: its row is dropped at the next re-pack.
+                continue;
+            }
 
-                try
+            try
+            {
+                if (Accept(member, new LogitsRow(logits, i * vocabulary, vocabulary)))
                 {
-                    if (Accept(member, new LogitsRow(logits, i * vocabulary, vocabulary)))
-                    {
-                        LeaveRunning(member, null);
-                    }
+                    LeaveRunning(member, null);
                 }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    LogStepFailed(_logger, ex, _config.Name, DeviceId);
-                    LeaveRunning(member, ex);
-                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogStepFailed(_logger, ex, _config.Name, DeviceId);
+                LeaveRunning(member, ex);
             }
         }
 

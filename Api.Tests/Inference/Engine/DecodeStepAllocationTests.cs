@@ -54,7 +54,9 @@ public sealed class DecodeStepAllocationTests(OrtFixture ort, ITestOutputHelper 
         int[] lengths = [3, 2];
         int[] tokens = [1, 1];
         var padded = 3;
-        var logits = runner.PrefillBatch([[1, 2, 3], [4, 5]], padded, out var past);
+        using var prefill = runner.PrefillBatch([[1, 2, 3], [4, 5]], padded, out var prefilled);
+        using var swap = new KvSwapBuffers(session, runner.Signature);
+        IReadOnlyList<OrtTensor> past = prefilled;
         try
         {
             long before = 0;
@@ -65,14 +67,13 @@ public sealed class DecodeStepAllocationTests(OrtFixture ort, ITestOutputHelper 
                     before = GC.GetAllocatedBytesForCurrentThread();
                 }
 
-                logits.Dispose();
-                logits = runner.StepBatch(tokens, lengths, padded, past, out var presents);
+                runner.StepBatch(tokens, lengths, padded, past, swap.Presents(2, padded + 1));
                 foreach (var tensor in past)
                 {
                     tensor.Dispose();
                 }
 
-                past = presents;
+                past = swap.Swap();
                 lengths[0]++;
                 lengths[1]++;
                 padded++;
@@ -82,7 +83,6 @@ public sealed class DecodeStepAllocationTests(OrtFixture ort, ITestOutputHelper 
         }
         finally
         {
-            logits.Dispose();
             foreach (var tensor in past)
             {
                 tensor.Dispose();
