@@ -6,7 +6,7 @@ namespace Platform.Inference.Engine;
 /// <summary>
 /// Where a running batch's decode steps write their presents: two sets of buffers, one per past input each, used in
 /// turn. A step's presents are views over the back set while the past it reads lies in the front set (or in tensors
-/// of a re-pack); after the step the two swap, so the next presents overwrite the set read two steps ago. ORT writes
+/// of a re-pack); after the step the two swap, so the next presents overwrite the set that step read. ORT writes
 /// into memory that is already mapped and warm instead of allocating every present and handing it back, and nothing
 /// of an output has to be wrapped and queried after the step.
 /// </summary>

@@ -8,8 +8,9 @@ namespace Platform.Api.Tests.Inference.Engine;
 
 /// <summary>
 /// What a steady-state decode step costs in managed memory. It is not zero: these exports concatenate past and
-/// new positions, so every present has a new shape each step, and the managed ONNX Runtime API wraps each output
-/// in a new <c>OrtValue</c> and re-encodes names per call (see docs/engine.md). The bound is a few hundred bytes per
+/// new positions, so every present has a new shape each step and needs a new <c>OrtValue</c> (ORT's output at
+/// batch 1, a view over a reused buffer when batched), and the managed ONNX Runtime API builds name and handle
+/// arrays per call (see docs/engine.md). The bound is a few hundred bytes per
 /// bound tensor, independent of the vocabulary and the past length, so a per-step managed copy of a logits row
 /// (128 KB on tiny-random-llama) or of the KV cache fails it.
 /// </summary>
