@@ -33,12 +33,12 @@ internal sealed class KvSwapBuffers(OrtSession session, DecoderSignature signatu
     /// </summary>
     public IReadOnlyList<OrtTensor> Presents(int batch, int length)
     {
-        DisposePending();
+        Release(ref _pending);
         var shape = signature.PastShape(batch, length);
-        var needed = Elements(shape);
+        var needed = OrtTensor.CountElements(shape);
         var capacity = _back is null ? 0 : _back[0].ElementCount;
         var roomy = signature.PastShape(batch, length + Spare(length));
-        if (_back is null || capacity < needed || capacity > 2 * Elements(roomy))
+        if (_back is null || capacity < needed || capacity > 2 * OrtTensor.CountElements(roomy))
         {
             Release(ref _back);
             _back = Allocate(roomy);
@@ -67,7 +67,7 @@ internal sealed class KvSwapBuffers(OrtSession session, DecoderSignature signatu
     /// <summary>Frees both sets and any presents not swapped in (the batch emptied, or the step failed); they are made again when next needed.</summary>
     public void Clear()
     {
-        DisposePending();
+        Release(ref _pending);
         Release(ref _front);
         Release(ref _back);
     }
@@ -100,14 +100,6 @@ internal sealed class KvSwapBuffers(OrtSession session, DecoderSignature signatu
         return set;
     }
 
-    private void DisposePending()
-    {
-        if (_pending is not null)
-        {
-            Release(ref _pending);
-        }
-    }
-
     private static void Release(ref OrtTensor[]? tensors)
     {
         foreach (var tensor in tensors ?? [])
@@ -116,16 +108,5 @@ internal sealed class KvSwapBuffers(OrtSession session, DecoderSignature signatu
         }
 
         tensors = null;
-    }
-
-    private static long Elements(long[] shape)
-    {
-        long count = 1;
-        foreach (var dim in shape)
-        {
-            count *= dim;
-        }
-
-        return count;
     }
 }

@@ -78,16 +78,7 @@ public sealed class OrtSession : IDisposable
     /// </summary>
     public OrtTensor[] Run(IReadOnlyList<string> inputNames, IReadOnlyList<OrtTensor> inputs, IReadOnlyList<string> outputNames, bool quiet = false)
     {
-        ArgumentNullException.ThrowIfNull(inputNames);
-        ArgumentNullException.ThrowIfNull(inputs);
-        ArgumentNullException.ThrowIfNull(outputNames);
-        if (inputNames.Count != inputs.Count)
-        {
-            throw new ArgumentException("Each input needs a name.", nameof(inputs));
-        }
-
-        Require(_inputNames, inputNames, "input");
-        Require(_outputNames, outputNames, "output");
+        CheckNames(inputNames, inputs, outputNames);
         IDisposableReadOnlyCollection<OrtValue> outputs;
         try
         {
@@ -117,17 +108,13 @@ public sealed class OrtSession : IDisposable
     /// </summary>
     public void Run(IReadOnlyList<string> inputNames, IReadOnlyList<OrtTensor> inputs, IReadOnlyList<string> outputNames, IReadOnlyList<OrtTensor> outputs)
     {
-        ArgumentNullException.ThrowIfNull(inputNames);
-        ArgumentNullException.ThrowIfNull(inputs);
-        ArgumentNullException.ThrowIfNull(outputNames);
+        CheckNames(inputNames, inputs, outputNames);
         ArgumentNullException.ThrowIfNull(outputs);
-        if (inputNames.Count != inputs.Count || outputNames.Count != outputs.Count)
+        if (outputNames.Count != outputs.Count)
         {
-            throw new ArgumentException("Each input and output needs a name.", nameof(inputs));
+            throw new ArgumentException("Each output needs a name.", nameof(outputs));
         }
 
-        Require(_inputNames, inputNames, "input");
-        Require(_outputNames, outputNames, "output");
         try
         {
             _session.Run(_run, (IReadOnlyCollection<string>)inputNames, Values(inputs), (IReadOnlyCollection<string>)outputNames, Values(outputs));
@@ -206,6 +193,20 @@ public sealed class OrtSession : IDisposable
         {
             return $"this ONNX Runtime build (flavour '{OrtRuntime.BuildFlavor}', package Microsoft.ML.OnnxRuntime) has no CUDA execution provider; build with -p:OnnxRuntimeFlavor=cuda";
         }
+    }
+
+    private void CheckNames(IReadOnlyList<string> inputNames, IReadOnlyList<OrtTensor> inputs, IReadOnlyList<string> outputNames)
+    {
+        ArgumentNullException.ThrowIfNull(inputNames);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputNames);
+        if (inputNames.Count != inputs.Count)
+        {
+            throw new ArgumentException("Each input needs a name.", nameof(inputs));
+        }
+
+        Require(_inputNames, inputNames, "input");
+        Require(_outputNames, outputNames, "output");
     }
 
     private static OrtValue[] Values(IReadOnlyList<OrtTensor> tensors)

@@ -157,7 +157,8 @@ public sealed unsafe class OrtTensor : IDisposable
 
     private static void* Unsafe(Span<byte> data) => System.Runtime.CompilerServices.Unsafe.AsPointer(ref MemoryMarshal.GetReference(data));
 
-    private static long CountElements(IReadOnlyList<long> shape)
+    /// <summary>Elements a tensor of <paramref name="shape"/> holds; throws on a negative dimension or overflow.</summary>
+    internal static long CountElements(IReadOnlyList<long> shape)
     {
         long count = 1;
         foreach (var dim in shape)
