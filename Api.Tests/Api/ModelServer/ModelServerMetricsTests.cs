@@ -45,32 +45,41 @@ public sealed class ModelServerMetricsTests
         await using var host = await SmallAppHost.StartAsync(new Dictionary<string, string>
         {
             ["Inference:MaxBatchSize"] = "3",
-            ["Inference:MaxKvTokens"] = "2048",
+            ["Inference:MaxKvTokens"] = "6144",
 
             // Reserve-all: the reserved tokens move only when membership does, so a stable reading can be caught
             // (on demand they grow every 16 tokens of every stream).
             ["Inference:KvAdmission"] = "reserve",
             ["WaitingRoom:MaxWait"] = "00:01:00",
             ["WaitingRoom:MaxQueuedPerProject"] = "100",
-        });
+        }, contextLength: 2048);
         var key = await host.NewKeyAsync(10);
         var pool = host.LoadedModel.Pool;
         var rooms = host.Services.GetRequiredService<WaitingRooms>();
         var noEnd = "{" + string.Join(',', host.LoadedModel.Config.EosTokenIds.Select(id => $"\"{id}\":-100")) + "}";
         using var client = host.Client(key, Deadline);
+        using var stop = new CancellationTokenSource();
 
         // Three long streams fill the three engine slots and four more requests wait behind them. Once all seven have
         // arrived nothing else does, so the waiting room only shrinks and every change of membership shows in the
         // reading: a reading equal before and after the scrape means the state did not move while it was taken.
+        // The streams are long (2,000 tokens) so that the first three outlast the readings on a slow machine; they are
+        // cancelled once the readings are done.
         var requests = Enumerable.Range(0, 7).Select(_ => Task.Run(async () =>
         {
             using var content = new StringContent(
-                $$"""{"model":"tiny-synthetic","prompt":"Hello there","max_tokens":450,"temperature":1,"stream":true,"logit_bias":{{noEnd}}}""",
+                $$"""{"model":"tiny-synthetic","prompt":"Hello there","max_tokens":2000,"temperature":1,"stream":true,"logit_bias":{{noEnd}}}""",
                 Encoding.UTF8,
                 "application/json");
-            using var response = await client.PostAsync(new Uri("/v1/completions", UriKind.Relative), content);
-            Assert.Equal(200, (int)response.StatusCode);
-            await response.Content.ReadAsStringAsync();
+            try
+            {
+                using var response = await client.PostAsync(new Uri("/v1/completions", UriKind.Relative), content, stop.Token);
+                Assert.Equal(200, (int)response.StatusCode);
+                await response.Content.ReadAsStringAsync(stop.Token);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+            }
         })).ToArray();
 
         var clock = Stopwatch.StartNew();
@@ -102,6 +111,7 @@ public sealed class ModelServerMetricsTests
             checkedStable++;
         }
 
+        await stop.CancelAsync();
         await Task.WhenAll(requests).WaitAsync(Deadline);
     }
 
