@@ -9,130 +9,124 @@ namespace Platform.Bench;
 internal static class BareRunLoop
 {
     /// <summary>
-    /// The least a caller must do to decode on an engine's session, timed: prefill the prompt, then per decode step
-    /// write the new token and its position into input tensors made once, pass a view of a preallocated all-ones
-    /// mask, <c>Run</c> into a logits tensor made once and into views over two sets of KV buffers made for the whole
-    /// request (the presents of one step are the pasts of the next, written over the set read the step before, as
-    /// the engine does), take the arg-max of the logits. No runner, KV-cache object, sampler, worker thread or
-    /// channel, and no allocation per step beyond the views: what the engine adds on top is the overhead. Returns the
-    /// seconds of the whole request and of its decode steps alone.
+    /// The least a caller must do to decode on an engine's session with the engine's KV layout, timed: prefill the
+    /// prompt, copy its KV into a past right-padded to a capacity (the engine's rule), bind ids, positions, mask,
+    /// past, logits and presents once per capacity, then per decode step write the token, its position and the
+    /// mask in place, run the binding, copy the new position from the presents back into the past, take the
+    /// arg-max of the logits. No runner, batch, sampler, worker thread or channel, and no allocation between
+    /// capacities: what the engine adds on top is the overhead. Returns the seconds of the whole request and of
+    /// its decode steps alone; <paramref name="tokens"/>, when given, receives the greedy tokens.
     /// </summary>
-    public static (double TotalSeconds, double DecodeSeconds) Run(LoadedModel model, int[] prompt, int decodeSteps)
+    public static (double TotalSeconds, double DecodeSeconds) Run(LoadedModel model, int[] prompt, int decodeSteps, List<int>? tokens = null)
     {
         var signature = model.Pool.Signature;
         var session = model.Pool.Workers[0].Session;
         var runtime = session.Runtime;
         var runner = new DecoderRunner(session, signature);
         var logits = new float[signature.VocabularySize];
-        var names = new List<string> { signature.InputIds };
         using var ids = OrtTensor.Allocate(runtime, signature.IdsType, [1, 1]);
-        using var maskBuffer = signature.AttentionMask is null ? null : Integers(runtime, signature.MaskType, [1, prompt.Length + decodeSteps + 1], 1);
-        using var positions = signature.PositionIds is null ? null : OrtTensor.Allocate(runtime, signature.PositionType, [1, 1]);
-        if (signature.AttentionMask is { } maskName)
-        {
-            names.Add(maskName);
-        }
-
-        if (signature.PositionIds is { } positionsName)
-        {
-            names.Add(positionsName);
-        }
-
-        var fixedInputs = names.Count;
-        string[] inputNames = [.. names, .. signature.PastNames];
-        string[] outputNames = [signature.Logits, .. signature.PresentNames];
-        var inputs = new OrtTensor[inputNames.Length];
-        var outputs = new OrtTensor[outputNames.Length];
-        var kv = signature.PastNames.Count;
-        var whole = signature.PastShape(1, prompt.Length + decodeSteps);
-        var sets = new[] { new OrtTensor[kv], new OrtTensor[kv] };
-        OrtTensor[] pasts = [];
+        using var positions = OrtTensor.Allocate(runtime, signature.PositionType, [1, 1]);
         using var logitsBuffer = OrtTensor.Allocate(runtime, signature.LogitsType, [1, 1, signature.VocabularySize]);
+        using var binding = session.CreateBinding();
+        var layout = new Layout(signature);
+        OrtTensor[] past = [];
+        OrtTensor[] presents = [];
+        OrtTensor? mask = null;
+        var capacity = 0;
         var request = Stopwatch.StartNew();
         try
         {
-            foreach (var set in sets)
-            {
-                for (var i = 0; i < kv; i++)
-                {
-                    set[i] = session.AllocateFromArena(signature.KvType, whole, zeroed: false);
-                }
-            }
-
             using var cache = runner.CreateCache();
             runner.Step(prompt, cache, logits);
             var token = Sampler.ArgMax(logits);
-            pasts = [.. cache.Tensors];
+            tokens?.Add(token);
+            var length = prompt.Length;
             var clock = Stopwatch.StartNew();
-            for (var step = 0; step < decodeSteps; step++)
+            for (var step = 0; step < decodeSteps; step++, length++)
             {
-                var length = prompt.Length + step;
-                Fill(ids, token);
-                var slot = 0;
-                inputs[slot++] = ids;
-                using var mask = maskBuffer is null ? null : OrtTensor.View(runtime, maskBuffer, [1, length + 1]);
-                if (mask is not null)
+                if (length >= capacity)
                 {
-                    inputs[slot++] = mask;
-                }
-
-                if (positions is not null)
-                {
-                    Fill(positions, length);
-                    inputs[slot++] = positions;
-                }
-
-                pasts.CopyTo(inputs, fixedInputs);
-                outputs[0] = logitsBuffer;
-                var target = sets[step % 2];
-                for (var i = 0; i < kv; i++)
-                {
-                    outputs[1 + i] = OrtTensor.View(runtime, target[i], signature.PastShape(1, length + 1));
-                }
-
-                session.Run(inputNames, inputs, outputNames, outputs);
-                token = LastRowArgMax(logitsBuffer, signature.VocabularySize);
-                if (step > 0)
-                {
-                    // The first pasts belong to the cache object; later ones are views of ours.
-                    foreach (var tensor in pasts)
+                    var grown = DecodeBatch.CapacityFor(length);
+                    var next = layout.Allocate(session, grown, zeroed: true);
+                    var from = past.Length == 0 ? cache.Tensors : past;
+                    for (var t = 0; t < next.Length; t++)
                     {
-                        tensor.Dispose();
+                        layout.Copy(from[t], past.Length == 0 ? length : capacity, 0, next[t], grown, 0, length);
                     }
+
+                    Release(past);
+                    Release(presents);
+                    mask?.Dispose();
+                    past = next;
+                    presents = layout.Allocate(session, grown + 1, zeroed: false);
+                    // Zero-filled: ones over the real positions and the new token's, last.
+                    mask = OrtTensor.Allocate(runtime, signature.MaskType, [1, grown + 1]);
+                    for (var i = 0; i < length; i++)
+                    {
+                        Fill(mask, i, 1);
+                    }
+
+                    Fill(mask, grown, 1);
+                    capacity = grown;
+                    Bind(binding, signature, ids, mask, positions, past, logitsBuffer, presents);
                 }
 
-                Array.Copy(outputs, 1, pasts, 0, kv);
-            }
-
-            var seconds = (request.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds);
-            if (decodeSteps > 0)
-            {
-                foreach (var tensor in pasts)
+                Fill(ids, 0, token);
+                Fill(positions, 0, length);
+                Fill(mask!, length - 1, 1);
+                session.Run(binding);
+                for (var t = 0; t < past.Length; t++)
                 {
-                    tensor.Dispose();
+                    layout.Copy(presents[t], capacity + 1, capacity, past[t], capacity, length, 1);
                 }
+
+                token = LastRowArgMax(logitsBuffer, signature.VocabularySize);
+                tokens?.Add(token);
             }
 
-            return seconds;
+            return (request.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds);
         }
         finally
         {
-            foreach (var tensor in sets.SelectMany(set => set))
-            {
-                tensor?.Dispose();
-            }
+            binding.Clear();
+            Release(past);
+            Release(presents);
+            mask?.Dispose();
         }
     }
 
-    private static void Fill(OrtTensor tensor, long value)
+    private static void Bind(OrtBinding binding, DecoderSignature signature, OrtTensor ids, OrtTensor mask, OrtTensor positions, OrtTensor[] past, OrtTensor logits, OrtTensor[] presents)
+    {
+        binding.Clear();
+        binding.Input(signature.InputIds, ids);
+        binding.Input(signature.AttentionMask!, mask);
+        binding.Input(signature.PositionIds!, positions);
+        for (var i = 0; i < past.Length; i++)
+        {
+            binding.Input(signature.PastNames[i], past[i]);
+            binding.Output(signature.PresentNames[i], presents[i]);
+        }
+
+        binding.Output(signature.Logits, logits);
+    }
+
+    private static void Release(OrtTensor[] tensors)
+    {
+        foreach (var tensor in tensors)
+        {
+            tensor.Dispose();
+        }
+    }
+
+    private static void Fill(OrtTensor tensor, long index, long value)
     {
         if (tensor.ElementType == TensorElementType.Int64)
         {
-            tensor.AsSpan<long>().Fill(value);
+            tensor.AsSpan<long>()[(int)index] = value;
         }
         else
         {
-            tensor.AsSpan<int>().Fill((int)value);
+            tensor.AsSpan<int>()[(int)index] = (int)value;
         }
     }
 
@@ -144,10 +138,36 @@ internal static class BareRunLoop
             : LogitsMath.ArgMax(logits.AsSpan<float>().Slice(offset, vocabulary));
     }
 
-    private static OrtTensor Integers(OrtRuntime runtime, TensorElementType type, long[] shape, long value)
+    /// <summary>Batch-1 KV tensors of a signature: allocation and copies of positions between two strides.</summary>
+    private sealed class Layout(DecoderSignature signature)
     {
-        var tensor = OrtTensor.Allocate(runtime, type, shape);
-        Fill(tensor, value);
-        return tensor;
+        private readonly int _halves = signature.KvLayout == KvLayout.Combined ? 2 : 1;
+
+        public OrtTensor[] Allocate(OrtSession session, int positions, bool zeroed) =>
+            [.. signature.PastNames.Select(_ => session.AllocateFromArena(signature.KvType, signature.PastShape(1, positions), zeroed))];
+
+        public void Copy(OrtTensor source, int sourceStride, int sourceStart, OrtTensor target, int targetStride, int targetStart, int count)
+        {
+            if (source.ElementType.SizeInBytes() == 2)
+            {
+                Copy<ushort>(source, sourceStride, sourceStart, target, targetStride, targetStart, count);
+            }
+            else
+            {
+                Copy<float>(source, sourceStride, sourceStart, target, targetStride, targetStart, count);
+            }
+        }
+
+        private void Copy<T>(OrtTensor source, int sourceStride, int sourceStart, OrtTensor target, int targetStride, int targetStart, int count)
+            where T : unmanaged
+        {
+            var from = source.AsSpan<T>();
+            var to = target.AsSpan<T>();
+            var size = signature.HeadSize;
+            for (var head = 0; head < _halves * signature.KvHeads; head++)
+            {
+                from.Slice(((head * sourceStride) + sourceStart) * size, count * size).CopyTo(to.Slice(((head * targetStride) + targetStart) * size, count * size));
+            }
+        }
     }
 }

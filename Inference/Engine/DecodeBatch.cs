@@ -4,85 +4,78 @@ using Platform.Inference.Ort;
 namespace Platform.Inference.Engine;
 
 /// <summary>
-/// The running batch of one device: its members and their KV caches packed into one tensor per past input, each
-/// row left-padded to the longest member. Between steps the presents become the past as they are (the padding
-/// stays in place); the tensors are re-packed only when members join or leave, which also trims padding that no
-/// member needs any more. Re-packed tensors come from the session's arena; presents are written into two sets of
-/// buffers used in turn (<see cref="KvSwapBuffers"/>).
+/// The running batch of one device: its members and their KV caches in one tensor per past input, each row
+/// right-padded to a shared capacity. Row i holds its real positions at [0, length), zeros up to the capacity
+/// (masked out), and each step's new token goes last, at the capacity, in the presents; after the step that one
+/// position is copied back to [length] of the past. Every tensor of a step (past, presents, and the runner's ids,
+/// positions, mask and logits) so keeps its shape from step to step and stays bound to the session: a decode step
+/// allocates nothing managed. The tensors change only when members join or leave, or when the longest member
+/// reaches the capacity (which then grows by an eighth, at least 16 positions).
 /// </summary>
-internal sealed class DecodeBatch(OrtSession session, DecoderSignature signature) : IDisposable
+/// <remarks>
+/// The exports concatenate past and new positions, so ORT writes the whole present each step whatever its layout;
+/// with the shared-capacity layout the present is a scratch buffer of fixed shape, and what the next step reads is
+/// the past updated in place. The padding costs masked attention over at most the spare positions.
+/// </remarks>
+internal sealed class DecodeBatch(DecoderRunner runner) : IDisposable
 {
+    /// <summary>Positions a grown batch holds beyond what it needs now: at least this many, or an eighth more.</summary>
+    public const int MinimumSpare = 16;
+
+    private readonly DecoderSignature _signature = runner.Signature;
     private readonly List<Sequence> _members = [];
-    private readonly KvSwapBuffers _swap = new(session, signature);
     private OrtTensor[] _past = [];
+    private OrtTensor[] _presents = [];
 
     public IReadOnlyList<Sequence> Members => _members;
 
     public int Count => _members.Count;
 
-    /// <summary>Past positions per row, padding included.</summary>
-    public int PaddedLength { get; private set; }
+    /// <summary>Past positions each row has room for; its real ones come first.</summary>
+    public int Capacity { get; private set; }
 
-    public IReadOnlyList<OrtTensor> Past => _past;
+    /// <summary>Where each member's real positions lie, for a copy out of the batch (the prefix cache).</summary>
+    public KvSource Source(int row) => new(_past, Count, row, Capacity, 0);
 
     /// <summary>
     /// Rebuilds the batch as <paramref name="members"/>: current members keep their caches (copied from their old
-    /// rows), newcomers bring theirs from prefill (whose tensors are released once copied).
+    /// rows), newcomers bring theirs from prefill (whose tensors are released by their owners once copied).
     /// </summary>
     public void Repack(IReadOnlyList<Sequence> members)
     {
-        var padded = members.Count == 0 ? 0 : members.Max(m => m.Length);
-        OrtTensor[] next;
         if (members.Count == 0)
         {
-            // Nothing to hold: tensors made here would outlive the last re-pack (the batch's disposal).
-            next = [];
+            Release(ref _past);
+            Release(ref _presents);
+            runner.Unbind();
+            Capacity = 0;
+            _members.Clear();
+            return;
         }
-        else if (members.Count == 1 && members[0].Cache is { } only && _members.Count == 0)
-        {
-            // A lone newcomer: its own cache is already the batch (no copy).
-            next = only.Detach();
-        }
-        else if (_members.Count == 0 && IsWholeGroup(members) is { } group)
-        {
-            // Prompts prefilled together, all joining an empty batch in their order: their tensors are the batch.
-            next = group.Detach();
-        }
-        else
-        {
-            next = new OrtTensor[signature.PastNames.Count];
-            var shape = signature.PastShape(members.Count, padded);
-            for (var t = 0; t < next.Length; t++)
-            {
-                next[t] = session.AllocateFromArena(signature.KvType, shape);
-            }
 
+        var capacity = CapacityFor(members.Max(m => m.Length));
+        var next = Allocate(members.Count, capacity);
+        try
+        {
             for (var row = 0; row < members.Count; row++)
             {
                 var member = members[row];
+                var source = member.Cache is { } cache ? new KvSource(cache.Tensors, 1, 0, member.Length, 0)
+                    : member.Staged is var (staged, stagedRow) ? new KvSource(staged.Tensors, staged.Batch, stagedRow, staged.PaddedLength, staged.PaddedLength - member.Length)
+                    : Source(member.BatchRow);
                 for (var t = 0; t < next.Length; t++)
                 {
-                    var (source, sourceBatch, sourceRow, sourcePadded) =
-                        member.Cache is { } cache ? (cache.Tensors[t], 1, 0, member.Length)
-                        : member.Staged is var (staged, stagedRow) ? (staged.Tensors[t], staged.Batch, stagedRow, staged.PaddedLength)
-                        : (_past[t], _members.Count, member.BatchRow, PaddedLength);
-                    CopyRows(source, sourceBatch, sourceRow, sourcePadded, next[t], members.Count, row, padded, member.Length);
+                    Copy(source.Tensors[t], source.Batch, source.Row, source.Padded, source.Offset, next[t], members.Count, row, capacity, 0, member.Length);
                 }
             }
         }
-
-        foreach (var tensor in _past)
+        catch
         {
-            tensor.Dispose();
+            Release(ref next);
+            throw;
         }
 
-        _past = next;
-        PaddedLength = padded;
-        if (members.Count == 0)
-        {
-            _swap.Clear();
-        }
-
+        Replace(next, members.Count, capacity);
         _members.Clear();
         for (var row = 0; row < members.Count; row++)
         {
@@ -95,38 +88,34 @@ internal sealed class DecodeBatch(OrtSession session, DecoderSignature signature
         }
     }
 
-    private static StagedKv? IsWholeGroup(IReadOnlyList<Sequence> members)
+    /// <summary>
+    /// Decodes one token for every member (<paramref name="tokens"/> in row order) and returns the logits
+    /// <c>[batch, 1, vocab]</c>, which belong to the runner until its next step. The members' new positions are in
+    /// the past when this returns; the caller then counts them in each member's length.
+    /// </summary>
+    public OrtTensor Step(ReadOnlySpan<int> tokens, ReadOnlySpan<int> lengths)
     {
-        if (members.Count == 0 || members[0].Staged is not var (group, _) || group.Batch != members.Count)
+        var longest = 0;
+        foreach (var length in lengths)
         {
-            return null;
+            longest = Math.Max(longest, length);
         }
 
-        for (var row = 0; row < members.Count; row++)
+        if (longest >= Capacity)
         {
-            if (members[row].Staged is not var (other, otherRow) || other != group || otherRow != row)
+            Grow(CapacityFor(longest));
+        }
+
+        var logits = runner.StepBatch(tokens, lengths, Capacity, _past, _presents);
+        for (var row = 0; row < lengths.Length; row++)
+        {
+            for (var t = 0; t < _past.Length; t++)
             {
-                return null;
+                Copy(_presents[t], Count, row, Capacity + 1, Capacity, _past[t], Count, row, Capacity, lengths[row], 1);
             }
         }
 
-        return group;
-    }
-
-    /// <summary>Where the next step writes its presents: one position longer per row than the past.</summary>
-    public IReadOnlyList<OrtTensor> NextPresents() => _swap.Presents(Count, PaddedLength + 1);
-
-    /// <summary>After a step: the presents it wrote become the past.</summary>
-    public void Advance()
-    {
-        var presents = _swap.Swap();
-        foreach (var tensor in _past)
-        {
-            tensor.Dispose();
-        }
-
-        _past = presents;
-        PaddedLength++;
+        return logits;
     }
 
     /// <summary>Drops every member and frees the tensors.</summary>
@@ -134,35 +123,103 @@ internal sealed class DecodeBatch(OrtSession session, DecoderSignature signature
 
     public void Dispose() => Clear();
 
-    /// <summary>Copies one row's last <paramref name="length"/> positions (its real past) between two padded tensors.</summary>
-    private void CopyRows(OrtTensor source, int sourceBatch, int sourceRow, int sourcePadded, OrtTensor target, int targetBatch, int targetRow, int targetPadded, int length)
+    /// <summary>Room for <paramref name="longest"/> positions and the next step's, with some to spare so the batch does not grow every step.</summary>
+    internal static int CapacityFor(int longest) => longest + 1 + Math.Max(MinimumSpare, longest / 8);
+
+    private void Grow(int capacity)
+    {
+        var next = Allocate(Count, capacity);
+        for (var row = 0; row < Count; row++)
+        {
+            for (var t = 0; t < next.Length; t++)
+            {
+                Copy(_past[t], Count, row, Capacity, 0, next[t], Count, row, capacity, 0, _members[row].Length);
+            }
+        }
+
+        Replace(next, Count, capacity);
+    }
+
+    private void Replace(OrtTensor[] past, int batch, int capacity)
+    {
+        Release(ref _past);
+        _past = past;
+        if (batch != Count || capacity != Capacity || _presents.Length == 0)
+        {
+            Release(ref _presents);
+
+            // Written whole by every step before anything reads it.
+            _presents = AllocateSet(_signature.PastShape(batch, capacity + 1), zeroed: false);
+        }
+
+        Capacity = capacity;
+    }
+
+    /// <summary>A zeroed past: the padding is masked out, but must hold finite numbers (a masked NaN still poisons attention).</summary>
+    private OrtTensor[] Allocate(int batch, int capacity) => AllocateSet(_signature.PastShape(batch, capacity), zeroed: true);
+
+    private OrtTensor[] AllocateSet(long[] shape, bool zeroed)
+    {
+        var set = new OrtTensor[_signature.PastNames.Count];
+        try
+        {
+            for (var i = 0; i < set.Length; i++)
+            {
+                set[i] = runner.Session.AllocateFromArena(_signature.KvType, shape, zeroed);
+            }
+        }
+        catch
+        {
+            foreach (var tensor in set)
+            {
+                tensor?.Dispose();
+            }
+
+            throw;
+        }
+
+        return set;
+    }
+
+    private static void Release(ref OrtTensor[] tensors)
+    {
+        foreach (var tensor in tensors)
+        {
+            tensor.Dispose();
+        }
+
+        tensors = [];
+    }
+
+    /// <summary>Copies <paramref name="count"/> positions of one row, every head (and both halves of a combined layout), between two KV tensors.</summary>
+    private void Copy(OrtTensor source, int sourceBatch, int sourceRow, int sourceStride, int sourceStart, OrtTensor target, int targetBatch, int targetRow, int targetStride, int targetStart, int count)
     {
         if (source.ElementType.SizeInBytes() == 2)
         {
-            CopyRows<ushort>(source, sourceBatch, sourceRow, sourcePadded, target, targetBatch, targetRow, targetPadded, length);
+            Copy<ushort>(source, sourceBatch, sourceRow, sourceStride, sourceStart, target, targetBatch, targetRow, targetStride, targetStart, count);
         }
         else
         {
-            CopyRows<float>(source, sourceBatch, sourceRow, sourcePadded, target, targetBatch, targetRow, targetPadded, length);
+            Copy<float>(source, sourceBatch, sourceRow, sourceStride, sourceStart, target, targetBatch, targetRow, targetStride, targetStart, count);
         }
     }
 
-    private void CopyRows<T>(OrtTensor source, int sourceBatch, int sourceRow, int sourcePadded, OrtTensor target, int targetBatch, int targetRow, int targetPadded, int length)
+    private void Copy<T>(OrtTensor source, int sourceBatch, int sourceRow, int sourceStride, int sourceStart, OrtTensor target, int targetBatch, int targetRow, int targetStride, int targetStart, int count)
         where T : unmanaged
     {
         var from = source.AsSpan<T>();
         var to = target.AsSpan<T>();
-        var heads = signature.KvHeads;
-        var headSize = signature.HeadSize;
-        var halves = signature.KvLayout == KvLayout.Combined ? 2 : 1;
-        var count = length * headSize;
+        var heads = _signature.KvHeads;
+        var headSize = _signature.HeadSize;
+        var halves = _signature.KvLayout == KvLayout.Combined ? 2 : 1;
+        var elements = count * headSize;
         for (var half = 0; half < halves; half++)
         {
             for (var head = 0; head < heads; head++)
             {
-                var sourceStart = (((((long)half * sourceBatch) + sourceRow) * heads + head) * sourcePadded + (sourcePadded - length)) * headSize;
-                var targetStart = (((((long)half * targetBatch) + targetRow) * heads + head) * targetPadded + (targetPadded - length)) * headSize;
-                from.Slice((int)sourceStart, count).CopyTo(to.Slice((int)targetStart, count));
+                var sourceAt = (((((long)half * sourceBatch) + sourceRow) * heads + head) * sourceStride + sourceStart) * headSize;
+                var targetAt = (((((long)half * targetBatch) + targetRow) * heads + head) * targetStride + targetStart) * headSize;
+                from.Slice((int)sourceAt, elements).CopyTo(to.Slice((int)targetAt, elements));
             }
         }
     }

@@ -7,11 +7,13 @@ internal sealed partial class DecoderRunner
 {
     private OrtTensor? _batchIds;
     private OrtTensor? _batchPositions;
-    private OrtTensor? _maskBuffer;
+    private OrtTensor? _batchMask;
     private OrtTensor? _batchLogits;
-    private OrtTensor[]? _batchInputs;
-    private OrtTensor[]? _batchOutputs;
+    private OrtBinding? _binding;
+    private IReadOnlyList<OrtTensor>? _boundPast;
+    private IReadOnlyList<OrtTensor>? _boundPresents;
     private int _inputBatch;
+    private int _maskCapacity;
 
     /// <summary>Whether sequences of different lengths can share a step: the model must take a mask and per-sequence positions.</summary>
     public bool CanBatch => Signature.AttentionMask is not null && Signature.PositionIds is not null;
@@ -44,28 +46,42 @@ internal sealed partial class DecoderRunner
     /// <summary>Frees the reusable step inputs; the session belongs to the caller.</summary>
     public void ReleaseBuffers()
     {
+        Unbind();
+        _binding?.Dispose();
+        _binding = null;
         _batchIds?.Dispose();
         _batchPositions?.Dispose();
-        _maskBuffer?.Dispose();
+        _batchMask?.Dispose();
         _batchLogits?.Dispose();
-        _batchIds = _batchPositions = _maskBuffer = _batchLogits = null;
-        _inputBatch = 0;
+        _batchIds = _batchPositions = _batchMask = _batchLogits = null;
+        _inputBatch = _maskCapacity = 0;
+    }
+
+    /// <summary>Lets go of the batch's tensors (ORT holds a reference to each bound one): the batch emptied.</summary>
+    public void Unbind()
+    {
+        _binding?.Clear();
+        _boundPast = _boundPresents = null;
     }
 
     /// <summary>
-    /// Decodes one token for each row of a batch whose pasts are left-padded to <paramref name="paddedLength"/>:
-    /// row i holds <paramref name="lengths"/>[i] real positions at the end of its past, the padding before them is
-    /// masked out, and the new token sits at position lengths[i]. Writes the presents (the next step's past, padded
-    /// to <paramref name="paddedLength"/> + 1) into <paramref name="presents"/> and returns the logits
+    /// Decodes one token for each row of a batch whose pasts hold <paramref name="capacity"/> positions, right-padded:
+    /// row i holds <paramref name="lengths"/>[i] real positions first, the padding after them is masked out, and the
+    /// new token (at position lengths[i]) comes last. ORT writes the presents (the past and the new position last,
+    /// <paramref name="capacity"/> + 1 positions) into <paramref name="presents"/>; returns the logits
     /// <c>[batch, 1, vocab]</c>, which belong to the runner and hold until its next step.
     /// </summary>
-    public OrtTensor StepBatch(ReadOnlySpan<int> tokens, ReadOnlySpan<int> lengths, int paddedLength, IReadOnlyList<OrtTensor> past, IReadOnlyList<OrtTensor> presents)
+    /// <remarks>
+    /// The inputs and outputs stay bound between steps while the batch's tensors and the capacity do (only the
+    /// ids, positions and mask are rewritten in place), so a step allocates nothing managed.
+    /// </remarks>
+    public OrtTensor StepBatch(ReadOnlySpan<int> tokens, ReadOnlySpan<int> lengths, int capacity, IReadOnlyList<OrtTensor> past, IReadOnlyList<OrtTensor> presents)
     {
         var runtime = _session.Runtime;
         var batch = tokens.Length;
+        var stale = !ReferenceEquals(past, _boundPast) || !ReferenceEquals(presents, _boundPresents);
         if (batch != _inputBatch)
         {
-            // Ids, positions and logits keep their shape while the batch does: rewritten in place, not reallocated, each step.
             _batchIds?.Dispose();
             _batchPositions?.Dispose();
             _batchLogits?.Dispose();
@@ -73,31 +89,53 @@ internal sealed partial class DecoderRunner
             _batchPositions = OrtTensor.Allocate(runtime, Signature.PositionType, [batch, 1]);
             _batchLogits = OrtTensor.Allocate(runtime, Signature.LogitsType, [batch, 1, Signature.VocabularySize]);
             _inputBatch = batch;
+            _maskCapacity = 0;
+            stale = true;
+        }
+
+        if (capacity != _maskCapacity)
+        {
+            _batchMask?.Dispose();
+            _batchMask = OrtTensor.Allocate(runtime, Signature.MaskType, [batch, capacity + 1]);
+            _maskCapacity = capacity;
+            stale = true;
         }
 
         Fill(_batchIds!, tokens);
         Fill(_batchPositions!, lengths);
-        var inputs = _batchInputs ??= new OrtTensor[_inputNames.Length];
-        var outputs = _batchOutputs ??= new OrtTensor[_outputNames.Length];
-        using var mask = MaskTensor(runtime, lengths, paddedLength);
-        inputs[0] = _batchIds!;
-        inputs[1] = mask;
-        inputs[2] = _batchPositions!;
-        for (var i = 0; i < past.Count; i++)
+        FillMask(_batchMask!, lengths, capacity);
+        if (stale)
         {
-            inputs[_fixedInputs + i] = past[i];
-        }
-
-        outputs[0] = _batchLogits!;
-        for (var i = 0; i < presents.Count; i++)
-        {
-            outputs[1 + i] = presents[i];
+            Bind(past, presents);
         }
 
         var started = Stopwatch.GetTimestamp();
-        _session.Run(_inputNames, inputs, _outputNames, outputs);
+        _session.Run(_binding!);
         Interlocked.Add(ref _runTicks, Stopwatch.GetTimestamp() - started);
         return _batchLogits!;
+    }
+
+    private void Bind(IReadOnlyList<OrtTensor> past, IReadOnlyList<OrtTensor> presents)
+    {
+        _boundPast = _boundPresents = null;
+        var binding = _binding ??= _session.CreateBinding();
+        binding.Clear();
+        binding.Input(_inputNames[0], _batchIds!);
+        binding.Input(_inputNames[1], _batchMask!);
+        binding.Input(_inputNames[2], _batchPositions!);
+        for (var i = 0; i < past.Count; i++)
+        {
+            binding.Input(_inputNames[_fixedInputs + i], past[i]);
+        }
+
+        binding.Output(_outputNames[0], _batchLogits!);
+        for (var i = 0; i < presents.Count; i++)
+        {
+            binding.Output(_outputNames[1 + i], presents[i]);
+        }
+
+        _boundPast = past;
+        _boundPresents = presents;
     }
 
     /// <summary>
@@ -170,38 +208,28 @@ internal sealed partial class DecoderRunner
         }
     }
 
-    /// <summary>
-    /// [batch, padded + 1]: zeros over each row's left padding, ones over its real past and the new token; a view
-    /// over one buffer that grows as needed, since the width changes every step.
-    /// </summary>
-    private OrtTensor MaskTensor(OrtRuntime runtime, ReadOnlySpan<int> lengths, int paddedLength)
+    /// <summary>[batch, capacity + 1]: ones over each row's real past and over the new token (last), zeros over its padding.</summary>
+    private static void FillMask(OrtTensor mask, ReadOnlySpan<int> lengths, int capacity)
     {
-        var width = paddedLength + 1;
-        var count = lengths.Length * width;
-        if (_maskBuffer is null || _maskBuffer.ElementCount < count)
-        {
-            _maskBuffer?.Dispose();
-            _maskBuffer = OrtTensor.Allocate(runtime, Signature.MaskType, [Math.Max(count * 2, 1024)]);
-        }
-
+        var width = capacity + 1;
         for (var row = 0; row < lengths.Length; row++)
         {
-            var padding = paddedLength - lengths[row];
-            if (Signature.MaskType == TensorElementType.Int64)
+            var length = lengths[row];
+            if (mask.ElementType == TensorElementType.Int64)
             {
-                var span = _maskBuffer.AsSpan<long>().Slice(row * width, width);
-                span[..padding].Clear();
-                span[padding..].Fill(1);
+                var span = mask.AsSpan<long>().Slice(row * width, width);
+                span[..length].Fill(1);
+                span[length..capacity].Clear();
+                span[capacity] = 1;
             }
             else
             {
-                var span = _maskBuffer.AsSpan<int>().Slice(row * width, width);
-                span[..padding].Clear();
-                span[padding..].Fill(1);
+                var span = mask.AsSpan<int>().Slice(row * width, width);
+                span[..length].Fill(1);
+                span[length..capacity].Clear();
+                span[capacity] = 1;
             }
         }
-
-        return OrtTensor.View(runtime, _maskBuffer, [lengths.Length, width]);
     }
 
     private static void Set(OrtTensor tensor, int index, int value)

@@ -170,7 +170,7 @@ public sealed partial class DeviceWorker
         {
             tokens[sequence.Prompt.Length + i] = sequence.Emitted[i];
         }
-        var source = new KvSource(_batch.Past, _batch.Count, sequence.BatchRow, _batch.PaddedLength, _batch.PaddedLength - sequence.Length);
+        var source = _batch.Source(sequence.BatchRow);
         Insert(sequence, tokens, source);
     }
 

@@ -320,8 +320,7 @@ public sealed partial class DeviceWorker
         OrtTensor logits;
         try
         {
-            logits = _runner.StepBatch(tokens, lengths, _batch.PaddedLength, _batch.Past, _batch.NextPresents());
-            _batch.Advance();
+            logits = _batch.Step(tokens, lengths);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -96,7 +96,8 @@ internal sealed class KvBlockLayout(DecoderSignature signature)
 }
 
 /// <summary>
-/// One sequence's row in a set of past tensors: a sequence's own cache (batch 1, no padding), a row of prompts
-/// prefilled together or of the running batch (left-padded: its first real position is at <see cref="Offset"/>).
+/// One sequence's row in a set of past tensors, <see cref="Padded"/> positions per head: a sequence's own cache
+/// (batch 1, no padding), a row of prompts prefilled together (left-padded: its first real position is at
+/// <see cref="Offset"/>) or of the running batch (right-padded to its capacity: offset 0).
 /// </summary>
 internal readonly record struct KvSource(IReadOnlyList<OrtTensor> Tensors, int Batch, int Row, int Padded, int Offset);

@@ -47,15 +47,6 @@ internal sealed class KvCache : IDisposable
         }
     }
 
-    /// <summary>Hands the tensors to a new owner; the cache is left empty.</summary>
-    public OrtTensor[] Detach()
-    {
-        var tensors = _tensors;
-        _tensors = [];
-        Length = 0;
-        return tensors;
-    }
-
     public void Dispose()
     {
         foreach (var tensor in _tensors)

@@ -4,7 +4,7 @@ namespace Platform.Inference.Engine;
 
 /// <summary>
 /// The KV caches of prompts prefilled together, left-padded to <see cref="PaddedLength"/>, until their sequences
-/// join the running batch (which copies or adopts the rows); the scheduler releases it after that re-pack.
+/// join the running batch (which copies the rows); the scheduler releases it after that re-pack.
 /// </summary>
 internal sealed class StagedKv(OrtTensor[] tensors, int batch, int paddedLength) : IDisposable
 {
@@ -15,14 +15,6 @@ internal sealed class StagedKv(OrtTensor[] tensors, int batch, int paddedLength)
     public int Batch { get; } = batch;
 
     public int PaddedLength { get; } = paddedLength;
-
-    /// <summary>Hands the tensors to the batch; nothing is left to release.</summary>
-    public OrtTensor[] Detach()
-    {
-        var tensors = _tensors;
-        _tensors = [];
-        return tensors;
-    }
 
     public void Dispose()
     {

@@ -125,6 +125,36 @@ public sealed class OrtSession : IDisposable
         }
     }
 
+    /// <summary>A binding of this session's inputs and outputs to tensors, for <see cref="Run(OrtBinding)"/>.</summary>
+    public OrtBinding CreateBinding()
+    {
+        try
+        {
+            return new OrtBinding(this, _session.CreateIoBinding());
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw OrtException.From(ex);
+        }
+    }
+
+    /// <summary>
+    /// Runs the model on the bound tensors, writing the bound outputs in place: nothing managed is allocated, so a
+    /// decode step whose tensors keep their shapes costs the garbage collector nothing.
+    /// </summary>
+    public void Run(OrtBinding binding)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        try
+        {
+            _session.RunWithBinding(_run, binding.Native);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw OrtException.From(ex);
+        }
+    }
+
     /// <summary>
     /// A zero-filled tensor from the session's own allocator: the arena its outputs come from, which keeps what it
     /// allocated for reuse. KV tensors the engine re-packs every few steps (hundreds of MB a minute) cost page faults
@@ -208,6 +238,10 @@ public sealed class OrtSession : IDisposable
         Require(_inputNames, inputNames, "input");
         Require(_outputNames, outputNames, "output");
     }
+
+    internal void RequireInput(string name) => Require(_inputNames, [name], "input");
+
+    internal void RequireOutput(string name) => Require(_outputNames, [name], "output");
 
     private static OrtValue[] Values(IReadOnlyList<OrtTensor> tensors)
     {
