@@ -43,7 +43,7 @@ public sealed partial class DeviceWorker
     /// <summary>Before the decode step: every member about to write past what it holds takes a block, oldest first.</summary>
     private void GrowOrPreempt()
     {
-        if (Budget.Admission == KvAdmission.Reserve || _batch.Count == 0)
+        if (Budget.Admission == KvAdmission.Reserve || _batch.Count == 0 || !AnyOutgrowsItsHold())
         {
             return;
         }
@@ -80,6 +80,21 @@ public sealed partial class DeviceWorker
                 }
             }
         }
+    }
+
+    /// <summary>Whether a member's next position lies past its KV hold: once per block of tokens, so most steps skip the ordered pass (and its allocations).</summary>
+    private bool AnyOutgrowsItsHold()
+    {
+        var members = _batch.Members;
+        for (var i = 0; i < members.Count; i++)
+        {
+            if (StaysInBatch(members[i]) && members[i].Kv is { } hold && members[i].Length + 1 > hold.Tokens)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Sequences holding budget here: members staying in the batch, and prompts waiting for or in prefill.</summary>

@@ -48,6 +48,8 @@ public sealed partial class DeviceWorker
 
     private void Step()
     {
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var busyBefore = _prefilling.Count + _joining.Count + _preempted.Count;
         DropCancelled();
         GrowOrPreempt();
         ResumePreempted();
@@ -62,6 +64,21 @@ public sealed partial class DeviceWorker
         if (_batch.Count > 0)
         {
             Decode();
+            if (busyBefore == 0 && _joining.Count == 0)
+            {
+                CountDecodeOnlyStep(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore);
+            }
+        }
+    }
+
+    /// <summary>A step that only decoded (nothing arrived, prefilled, joined or resumed): what it allocated on this thread.</summary>
+    private void CountDecodeOnlyStep(long allocated)
+    {
+        Interlocked.Increment(ref _decodeOnlySteps);
+        Interlocked.Add(ref _decodeOnlyAllocatedBytes, allocated);
+        if (allocated == 0)
+        {
+            Interlocked.Increment(ref _decodeOnlyStepsWithoutAllocation);
         }
     }
 

@@ -30,6 +30,9 @@ public sealed partial class DeviceWorker : IDisposable
     private long _decodeSteps;
     private int _disposed;
     private long _decodeTicks;
+    private long _decodeOnlySteps;
+    private long _decodeOnlyStepsWithoutAllocation;
+    private long _decodeOnlyAllocatedBytes;
     private int _running;
     private int _waiting;
     private long _kvTokens;
@@ -96,6 +99,13 @@ public sealed partial class DeviceWorker : IDisposable
 
     /// <summary>Batched decode steps run here since start-up, and the <see cref="System.Diagnostics.Stopwatch"/> ticks they took (sampling included).</summary>
     internal (long Steps, long Ticks) DecodeSteps => (Interlocked.Read(ref _decodeSteps), Interlocked.Read(ref _decodeTicks));
+
+    /// <summary>
+    /// Steps that only decoded (no arrival, prefill, join or resume), how many of them allocated no managed memory
+    /// on this thread, and the managed bytes they allocated in all: the scheduler's own cost per token.
+    /// </summary>
+    internal (long Steps, long WithoutAllocation, long AllocatedBytes) DecodeOnlySteps =>
+        (Interlocked.Read(ref _decodeOnlySteps), Interlocked.Read(ref _decodeOnlyStepsWithoutAllocation), Interlocked.Read(ref _decodeOnlyAllocatedBytes));
 
     /// <summary>Tokens generated here since start-up.</summary>
     public long GeneratedTokens => Interlocked.Read(ref _generatedTokens);
