@@ -46,9 +46,9 @@ if (Runs("genai"))
 {
     // The yardstick: ONNX Runtime GenAI on the same folders, interleaved with ours in this run.
     var greedy = Path.Combine(shared, "reference", "greedy-vectors.json");
-    if (Environment.GetEnvironmentVariable("X_GPT2") is null) rows.AddRange(new GenAiBenchmark(runtime, "tiny-random-llama", Path.Combine(shared, "models", "tiny-random-llama"), greedy).Run());
+    rows.AddRange(new GenAiBenchmark(runtime, "tiny-random-llama", Path.Combine(shared, "models", "tiny-random-llama"), greedy).Run());
     rows.AddRange(new GenAiBenchmark(runtime, "tiny-random-gpt2", Path.Combine(shared, "models", "tiny-random-gpt2"), greedy).Run());
-    if (Environment.GetEnvironmentVariable("X_GPT2") is null) rows.AddRange(new GenAiBenchmark(runtime, "synthetic-100M", SyntheticModel(SyntheticModelSpec.Bench100M, "synthetic-100m"), null).Run());
+    rows.AddRange(new GenAiBenchmark(runtime, "synthetic-100M", SyntheticModel(SyntheticModelSpec.Bench100M, "synthetic-100m"), null).Run());
 }
 
 if (Runs("batching"))
