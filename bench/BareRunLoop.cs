@@ -46,7 +46,7 @@ internal static class BareRunLoop
             {
                 if (length >= capacity)
                 {
-                    var grown = DecodeBatch.CapacityFor(length);
+                    var grown = DecodeBatch.CapacityFor(length, model.Config.ContextLength);
                     var next = layout.Allocate(session, grown, zeroed: true);
                     var from = past.Length == 0 ? cache.Tensors : past;
                     for (var t = 0; t < next.Length; t++)

@@ -17,7 +17,7 @@ namespace Platform.Inference.Engine;
 /// with the shared-capacity layout the present is a scratch buffer of fixed shape, and what the next step reads is
 /// the past updated in place. The padding costs masked attention over at most the spare positions.
 /// </remarks>
-internal sealed class DecodeBatch(DecoderRunner runner) : IDisposable
+internal sealed class DecodeBatch(DecoderRunner runner, int contextLength) : IDisposable
 {
     /// <summary>Positions a grown batch holds beyond what it needs now: at least this many, or an eighth more.</summary>
     public const int MinimumSpare = 16;
@@ -53,7 +53,7 @@ internal sealed class DecodeBatch(DecoderRunner runner) : IDisposable
             return;
         }
 
-        var capacity = CapacityFor(members.Max(m => m.Length));
+        var capacity = CapacityFor(members.Max(m => m.Length), contextLength);
         var next = Allocate(members.Count, capacity);
         try
         {
@@ -103,7 +103,7 @@ internal sealed class DecodeBatch(DecoderRunner runner) : IDisposable
 
         if (longest >= Capacity)
         {
-            Grow(CapacityFor(longest));
+            Grow(CapacityFor(longest, contextLength));
         }
 
         var logits = runner.StepBatch(tokens, lengths, Capacity, _past, _presents);
@@ -123,8 +123,12 @@ internal sealed class DecodeBatch(DecoderRunner runner) : IDisposable
 
     public void Dispose() => Clear();
 
-    /// <summary>Room for <paramref name="longest"/> positions and the next step's, with some to spare so the batch does not grow every step.</summary>
-    internal static int CapacityFor(int longest) => longest + 1 + Math.Max(MinimumSpare, longest / 8);
+    /// <summary>
+    /// Room for <paramref name="longest"/> positions and the next step's, with some to spare so the batch does not
+    /// grow every step, but no more than the model's context: a step then attends over at most the context and
+    /// the new position, as it would have attended unpadded at the context's last step.
+    /// </summary>
+    internal static int CapacityFor(int longest, int contextLength) => Math.Max(longest + 1, Math.Min(longest + 1 + Math.Max(MinimumSpare, longest / 8), contextLength));
 
     private void Grow(int capacity)
     {

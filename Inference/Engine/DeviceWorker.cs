@@ -41,7 +41,7 @@ public sealed partial class DeviceWorker : IDisposable
     internal DeviceWorker(ModelConfig config, DecoderRunner runner, int deviceId, EngineLimits limits, ILogger logger, EngineMetrics? metrics = null)
     {
         _metrics = metrics;
-        _batch = new DecodeBatch(runner);
+        _batch = new DecodeBatch(runner, config.ContextLength);
         _config = config;
         _runner = runner;
         _logger = logger;

@@ -19,11 +19,11 @@ public sealed class DecodeBatchTests(OrtFixture ort)
     [InlineData("tiny-random-llama")]
     public void Rows_DecodeAsEachSequenceAlone_ThroughGrowthAndALeaver(string model)
     {
-        using var session = Open(model, out var runner);
+        using var session = Open(model, out var runner, out var contextLength);
         int[][] prompts = [[5, 6, 7, 8, 9, 10, 11], [12, 13], [14, 15, 16, 17]];
         var alone = prompts.Select(p => Alone(runner, p, Steps)).ToArray();
 
-        using var batch = new DecodeBatch(runner);
+        using var batch = new DecodeBatch(runner, contextLength);
         var members = prompts.Select(p => Prefilled(runner, p)).ToList();
         var generated = members.Select(m => new List<int> { m.LastToken }).ToList();
         batch.Repack(members);
@@ -64,10 +64,42 @@ public sealed class DecodeBatchTests(OrtFixture ort)
     }
 
     [Fact]
+    public void Capacity_StopsAtTheContext_AndTheLastStepsDecodeAsAlone()
+    {
+        using var session = Open("tiny-random-gpt2", out var runner, out var contextLength);
+        int[][] prompts = [[.. Enumerable.Range(0, contextLength - 7).Select(i => 3 + (i % 90))], [.. Enumerable.Range(0, contextLength - 12).Select(i => 5 + (i % 70))]];
+        using var batch = new DecodeBatch(runner, contextLength);
+        var members = prompts.Select(p => Prefilled(runner, p)).ToList();
+        batch.Repack(members);
+        Assert.Equal(contextLength, batch.Capacity);
+        var generated = members.Select(m => new List<int> { m.LastToken }).ToList();
+
+        // Up to the step whose past is the context less one: the last a sequence takes.
+        while (members[0].Length < contextLength)
+        {
+            var logits = batch.Step([.. members.Select(m => m.LastToken)], [.. members.Select(m => m.Length)]);
+            Assert.Equal(contextLength, batch.Capacity);
+            var vocabulary = runner.Signature.VocabularySize;
+            for (var row = 0; row < members.Count; row++)
+            {
+                var next = new LogitsRow(logits, row * vocabulary, vocabulary).ArgMax();
+                members[row].Length++;
+                members[row].LastToken = next;
+                generated[row].Add(next);
+            }
+        }
+
+        Assert.Equal(Alone(runner, prompts[0], 7), generated[0]);
+        Assert.Equal(Alone(runner, prompts[1], 7), generated[1]);
+        batch.Clear();
+        runner.ReleaseBuffers();
+    }
+
+    [Fact]
     public void Source_ShowsARowsRealPositionsFromTheStart()
     {
-        using var session = Open("tiny-random-gpt2", out var runner);
-        using var batch = new DecodeBatch(runner);
+        using var session = Open("tiny-random-gpt2", out var runner, out var contextLength);
+        using var batch = new DecodeBatch(runner, contextLength);
         var member = Prefilled(runner, [1, 2, 3]);
         var headSize = runner.Signature.HeadSize;
         var expected = member.Cache!.Tensors[0].AsSpan<float>()[..(3 * headSize)].ToArray();
@@ -83,11 +115,14 @@ public sealed class DecodeBatchTests(OrtFixture ort)
         runner.ReleaseBuffers();
     }
 
-    private OrtSession Open(string model, out DecoderRunner runner)
+    private OrtSession Open(string model, out DecoderRunner runner) => Open(model, out runner, out _);
+
+    private OrtSession Open(string model, out DecoderRunner runner, out int contextLength)
     {
         var config = GenAiConfigReader.Read(SharedData.Model(model));
         var session = ort.Runtime.CreateSession(config.DecoderPath, new SessionSettings());
         runner = new DecoderRunner(session, DecoderSignature.Bind(config, session));
+        contextLength = config.ContextLength;
         return session;
     }
 

@@ -53,7 +53,7 @@ public sealed class DecodeStepAllocationTests(OrtFixture ort, ITestOutputHelper 
     public void BatchDecodeStep_AllocatesNothingManaged(string model, int rows)
     {
         using var session = Open(model, out var runner);
-        using var batch = new DecodeBatch(runner);
+        using var batch = new DecodeBatch(runner, GenAiConfigReader.Read(SharedData.Model(model)).ContextLength);
         var members = Enumerable.Range(0, rows).Select(row => Prefilled(runner, [.. Enumerable.Range(1, 4 - row)])).ToList();
         batch.Repack(members);
         var tokens = new int[rows];
