@@ -28,7 +28,6 @@ internal static class BareRunLoop
         using var positions = OrtTensor.Allocate(runtime, signature.PositionType, [1, 1]);
         using var logitsBuffer = OrtTensor.Allocate(runtime, signature.LogitsType, [1, 1, signature.VocabularySize]);
         using var binding = session.CreateBinding();
-        var layout = new Layout(signature);
         OrtTensor[] past = [];
         OrtTensor[] presents = [];
         OrtTensor? mask = null;
@@ -47,18 +46,18 @@ internal static class BareRunLoop
                 if (length >= capacity)
                 {
                     var grown = DecodeBatch.CapacityFor(length, model.Config.ContextLength);
-                    var next = layout.Allocate(session, grown, zeroed: true);
+                    var next = Allocate(session, signature, grown, zeroed: true);
                     var from = past.Length == 0 ? cache.Tensors : past;
                     for (var t = 0; t < next.Length; t++)
                     {
-                        layout.Copy(from[t], past.Length == 0 ? length : capacity, 0, next[t], grown, 0, length);
+                        KvRows.Copy(signature, from[t], 1, 0, past.Length == 0 ? length : capacity, 0, next[t], 1, 0, grown, 0, length);
                     }
 
                     Release(past);
                     Release(presents);
                     mask?.Dispose();
                     past = next;
-                    presents = layout.Allocate(session, grown + 1, zeroed: false);
+                    presents = Allocate(session, signature, grown + 1, zeroed: false);
                     // Zero-filled: ones over the real positions and the new token's, last.
                     mask = OrtTensor.Allocate(runtime, signature.MaskType, [1, grown + 1]);
                     for (var i = 0; i < length; i++)
@@ -77,7 +76,7 @@ internal static class BareRunLoop
                 session.Run(binding);
                 for (var t = 0; t < past.Length; t++)
                 {
-                    layout.Copy(presents[t], capacity + 1, capacity, past[t], capacity, length, 1);
+                    KvRows.Copy(signature, presents[t], 1, 0, capacity + 1, capacity, past[t], 1, 0, capacity, length, 1);
                 }
 
                 token = LastRowArgMax(logitsBuffer, signature.VocabularySize);
@@ -138,36 +137,7 @@ internal static class BareRunLoop
             : LogitsMath.ArgMax(logits.AsSpan<float>().Slice(offset, vocabulary));
     }
 
-    /// <summary>Batch-1 KV tensors of a signature: allocation and copies of positions between two strides.</summary>
-    private sealed class Layout(DecoderSignature signature)
-    {
-        private readonly int _halves = signature.KvLayout == KvLayout.Combined ? 2 : 1;
-
-        public OrtTensor[] Allocate(OrtSession session, int positions, bool zeroed) =>
-            [.. signature.PastNames.Select(_ => session.AllocateFromArena(signature.KvType, signature.PastShape(1, positions), zeroed))];
-
-        public void Copy(OrtTensor source, int sourceStride, int sourceStart, OrtTensor target, int targetStride, int targetStart, int count)
-        {
-            if (source.ElementType.SizeInBytes() == 2)
-            {
-                Copy<ushort>(source, sourceStride, sourceStart, target, targetStride, targetStart, count);
-            }
-            else
-            {
-                Copy<float>(source, sourceStride, sourceStart, target, targetStride, targetStart, count);
-            }
-        }
-
-        private void Copy<T>(OrtTensor source, int sourceStride, int sourceStart, OrtTensor target, int targetStride, int targetStart, int count)
-            where T : unmanaged
-        {
-            var from = source.AsSpan<T>();
-            var to = target.AsSpan<T>();
-            var size = signature.HeadSize;
-            for (var head = 0; head < _halves * signature.KvHeads; head++)
-            {
-                from.Slice(((head * sourceStride) + sourceStart) * size, count * size).CopyTo(to.Slice(((head * targetStride) + targetStart) * size, count * size));
-            }
-        }
-    }
+    /// <summary>Batch-1 KV tensors of <paramref name="positions"/> positions, one per past input, from the session's arena.</summary>
+    private static OrtTensor[] Allocate(OrtSession session, DecoderSignature signature, int positions, bool zeroed) =>
+        [.. signature.PastNames.Select(_ => session.AllocateFromArena(signature.KvType, signature.PastShape(1, positions), zeroed))];
 }

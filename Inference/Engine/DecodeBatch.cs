@@ -195,36 +195,6 @@ internal sealed class DecodeBatch(DecoderRunner runner, int contextLength) : IDi
         tensors = [];
     }
 
-    /// <summary>Copies <paramref name="count"/> positions of one row, every head (and both halves of a combined layout), between two KV tensors.</summary>
-    private void Copy(OrtTensor source, int sourceBatch, int sourceRow, int sourceStride, int sourceStart, OrtTensor target, int targetBatch, int targetRow, int targetStride, int targetStart, int count)
-    {
-        if (source.ElementType.SizeInBytes() == 2)
-        {
-            Copy<ushort>(source, sourceBatch, sourceRow, sourceStride, sourceStart, target, targetBatch, targetRow, targetStride, targetStart, count);
-        }
-        else
-        {
-            Copy<float>(source, sourceBatch, sourceRow, sourceStride, sourceStart, target, targetBatch, targetRow, targetStride, targetStart, count);
-        }
-    }
-
-    private void Copy<T>(OrtTensor source, int sourceBatch, int sourceRow, int sourceStride, int sourceStart, OrtTensor target, int targetBatch, int targetRow, int targetStride, int targetStart, int count)
-        where T : unmanaged
-    {
-        var from = source.AsSpan<T>();
-        var to = target.AsSpan<T>();
-        var heads = _signature.KvHeads;
-        var headSize = _signature.HeadSize;
-        var halves = _signature.KvLayout == KvLayout.Combined ? 2 : 1;
-        var elements = count * headSize;
-        for (var half = 0; half < halves; half++)
-        {
-            for (var head = 0; head < heads; head++)
-            {
-                var sourceAt = (((((long)half * sourceBatch) + sourceRow) * heads + head) * sourceStride + sourceStart) * headSize;
-                var targetAt = (((((long)half * targetBatch) + targetRow) * heads + head) * targetStride + targetStart) * headSize;
-                from.Slice((int)sourceAt, elements).CopyTo(to.Slice((int)targetAt, elements));
-            }
-        }
-    }
+    private void Copy(OrtTensor source, int sourceBatch, int sourceRow, int sourceStride, int sourceStart, OrtTensor target, int targetBatch, int targetRow, int targetStride, int targetStart, int count) =>
+        KvRows.Copy(_signature, source, sourceBatch, sourceRow, sourceStride, sourceStart, target, targetBatch, targetRow, targetStride, targetStart, count);
 }

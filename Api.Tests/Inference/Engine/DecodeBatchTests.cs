@@ -1,6 +1,5 @@
 using Platform.Api.Tests.Support;
 using Platform.Inference.Engine;
-using Platform.Inference.Models;
 using Platform.Inference.Ort;
 
 namespace Platform.Api.Tests.Inference.Engine;
@@ -24,7 +23,7 @@ public sealed class DecodeBatchTests(OrtFixture ort)
         var alone = prompts.Select(p => Alone(runner, p, Steps)).ToArray();
 
         using var batch = new DecodeBatch(runner, contextLength);
-        var members = prompts.Select(p => Prefilled(runner, p)).ToList();
+        var members = prompts.Select(p => SharedRunner.Prefilled(runner, p)).ToList();
         var generated = members.Select(m => new List<int> { m.LastToken }).ToList();
         batch.Repack(members);
         var capacities = new HashSet<int> { batch.Capacity };
@@ -69,7 +68,7 @@ public sealed class DecodeBatchTests(OrtFixture ort)
         using var session = Open("tiny-random-gpt2", out var runner, out var contextLength);
         int[][] prompts = [[.. Enumerable.Range(0, contextLength - 7).Select(i => 3 + (i % 90))], [.. Enumerable.Range(0, contextLength - 12).Select(i => 5 + (i % 70))]];
         using var batch = new DecodeBatch(runner, contextLength);
-        var members = prompts.Select(p => Prefilled(runner, p)).ToList();
+        var members = prompts.Select(p => SharedRunner.Prefilled(runner, p)).ToList();
         batch.Repack(members);
         Assert.Equal(contextLength, batch.Capacity);
         var generated = members.Select(m => new List<int> { m.LastToken }).ToList();
@@ -100,7 +99,7 @@ public sealed class DecodeBatchTests(OrtFixture ort)
     {
         using var session = Open("tiny-random-gpt2", out var runner, out var contextLength);
         using var batch = new DecodeBatch(runner, contextLength);
-        var member = Prefilled(runner, [1, 2, 3]);
+        var member = SharedRunner.Prefilled(runner, [1, 2, 3]);
         var headSize = runner.Signature.HeadSize;
         var expected = member.Cache!.Tensors[0].AsSpan<float>()[..(3 * headSize)].ToArray();
         batch.Repack([member]);
@@ -115,16 +114,7 @@ public sealed class DecodeBatchTests(OrtFixture ort)
         runner.ReleaseBuffers();
     }
 
-    private OrtSession Open(string model, out DecoderRunner runner) => Open(model, out runner, out _);
-
-    private OrtSession Open(string model, out DecoderRunner runner, out int contextLength)
-    {
-        var config = GenAiConfigReader.Read(SharedData.Model(model));
-        var session = ort.Runtime.CreateSession(config.DecoderPath, new SessionSettings());
-        runner = new DecoderRunner(session, DecoderSignature.Bind(config, session));
-        contextLength = config.ContextLength;
-        return session;
-    }
+    private OrtSession Open(string model, out DecoderRunner runner, out int contextLength) => SharedRunner.Open(ort.Runtime, model, out runner, out contextLength);
 
     /// <summary>Greedy tokens of a sequence on its own cache: the first from the prefill, then one per step.</summary>
     private static List<int> Alone(DecoderRunner runner, int[] prompt, int steps)
@@ -143,21 +133,5 @@ public sealed class DecodeBatchTests(OrtFixture ort)
         }
 
         return tokens;
-    }
-
-    /// <summary>A sequence prefilled on its own cache, its first token sampled.</summary>
-    private static Sequence Prefilled(DecoderRunner runner, int[] prompt)
-    {
-        var sequence = new Sequence(new GenerationRequest(prompt, new GenerationOptions { MaxTokens = 100 }), 1, CancellationToken.None)
-        {
-            Cache = runner.CreateCache(),
-        };
-        using (var logits = runner.Step(prompt, sequence.Cache!))
-        {
-            sequence.LastToken = logits.ArgMax();
-        }
-
-        sequence.Length = prompt.Length;
-        return sequence;
     }
 }

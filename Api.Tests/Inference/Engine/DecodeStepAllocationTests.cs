@@ -1,6 +1,5 @@
 using Platform.Api.Tests.Support;
 using Platform.Inference.Engine;
-using Platform.Inference.Models;
 using Platform.Inference.Ort;
 using Xunit.Abstractions;
 
@@ -52,9 +51,9 @@ public sealed class DecodeStepAllocationTests(OrtFixture ort, ITestOutputHelper 
     [InlineData("tiny-random-llama", 2)]
     public void BatchDecodeStep_AllocatesNothingManaged(string model, int rows)
     {
-        using var session = Open(model, out var runner);
-        using var batch = new DecodeBatch(runner, GenAiConfigReader.Read(SharedData.Model(model)).ContextLength);
-        var members = Enumerable.Range(0, rows).Select(row => Prefilled(runner, [.. Enumerable.Range(1, 4 - row)])).ToList();
+        using var session = SharedRunner.Open(ort.Runtime, model, out var runner, out var contextLength);
+        using var batch = new DecodeBatch(runner, contextLength);
+        var members = Enumerable.Range(0, rows).Select(row => SharedRunner.Prefilled(runner, [.. Enumerable.Range(1, 4 - row)])).ToList();
         batch.Repack(members);
         var tokens = new int[rows];
         Array.Fill(tokens, 1);
@@ -94,27 +93,7 @@ public sealed class DecodeStepAllocationTests(OrtFixture ort, ITestOutputHelper 
         runner.ReleaseBuffers();
     }
 
-    private static Sequence Prefilled(DecoderRunner runner, int[] prompt)
-    {
-        var sequence = new Sequence(new GenerationRequest(prompt, new GenerationOptions { MaxTokens = 100 }), 1, CancellationToken.None)
-        {
-            Cache = runner.CreateCache(),
-        };
-        using (runner.Step(prompt, sequence.Cache!))
-        {
-        }
-
-        sequence.Length = prompt.Length;
-        return sequence;
-    }
-
-    private OrtSession Open(string model, out DecoderRunner runner)
-    {
-        var config = GenAiConfigReader.Read(SharedData.Model(model));
-        var session = ort.Runtime.CreateSession(config.DecoderPath, new SessionSettings());
-        runner = new DecoderRunner(session, DecoderSignature.Bind(config, session));
-        return session;
-    }
+    private OrtSession Open(string model, out DecoderRunner runner) => SharedRunner.Open(ort.Runtime, model, out runner, out _);
 
     private void AssertBound(string model, string kind, DecoderRunner runner, long perStep, int vocabulary)
     {
