@@ -35,7 +35,7 @@ public sealed class InferenceOptions : IValidatableObject
 
     public IReadOnlyList<int> EffectiveDevices => Devices.Count == 0 ? [0] : Devices;
 
-    /// <summary>ORT intra-op threads per session; 0 lets ORT choose. A model's own session_options win when set.</summary>
+    /// <summary>ORT intra-op threads per session; 0 means one per physical core available. A model's own session_options win when set.</summary>
     [Range(0, 1024)]
     public int IntraOpThreads { get; init; }
 

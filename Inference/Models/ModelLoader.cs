@@ -71,7 +71,7 @@ public sealed partial class ModelLoader(ILoggerFactory loggerFactory, EngineMetr
         }
 
         var pool = new DevicePool(config, workers, seedSource);
-        LogLoaded(_logger, config.Name, workers[0].ExecutionProvider, workers.Count, pool.Signature.KvLayout, pool.Signature.KvType);
+        LogLoaded(_logger, config.Name, workers[0].ExecutionProvider, workers.Count, pool.Signature.KvLayout, pool.Signature.KvType, workers[0].Session.IntraOpThreads);
         return new LoadedModel(config, tokenizer, chatTemplate, pool);
     }
 
@@ -122,8 +122,8 @@ public sealed partial class ModelLoader(ILoggerFactory loggerFactory, EngineMetr
         return cuda;
     }
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Model {Model} loaded on {Provider} x{Devices} ({Layout} KV, {KvType})")]
-    private static partial void LogLoaded(ILogger logger, string model, string provider, int devices, KvLayout layout, TensorElementType kvType);
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Model {Model} loaded on {Provider} x{Devices} ({Layout} KV, {KvType}, {IntraOpThreads} intra-op threads)")]
+    private static partial void LogLoaded(ILogger logger, string model, string provider, int devices, KvLayout layout, TensorElementType kvType, int intraOpThreads);
 
     [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Model {Model}: KV budget {KvTokens} tokens per device ({BytesPerToken} bytes per token, {How}), batches of up to {MaxBatchSize}")]
     private static partial void LogKvBudget(ILogger logger, string model, long kvTokens, long bytesPerToken, string how, int maxBatchSize);

@@ -17,9 +17,10 @@ public sealed class OrtSession : IDisposable
     private readonly SessionArena _arena;
     private int _disposed;
 
-    private OrtSession(OrtRuntime runtime, InferenceSession session, string executionProvider)
+    private OrtSession(OrtRuntime runtime, InferenceSession session, string executionProvider, int intraOpThreads)
     {
         Runtime = runtime;
+        IntraOpThreads = intraOpThreads;
         _session = session;
         _arena = new SessionArena(session);
         ExecutionProvider = executionProvider;
@@ -38,11 +39,15 @@ public sealed class OrtSession : IDisposable
 
     public OrtRuntime Runtime { get; }
 
+    /// <summary>Threads one operator may use: the settings' count, or the physical cores available when that was 0.</summary>
+    public int IntraOpThreads { get; }
+
     internal static OrtSession Create(OrtRuntime runtime, string modelPath, SessionSettings settings)
     {
+        var intraOpThreads = settings.IntraOpThreads > 0 ? settings.IntraOpThreads : PhysicalCores.Available();
         using var options = new SessionOptions
         {
-            IntraOpNumThreads = settings.IntraOpThreads,
+            IntraOpNumThreads = intraOpThreads,
             InterOpNumThreads = settings.InterOpThreads,
             GraphOptimizationLevel = (OrtGraphOptimizationLevel)(int)settings.OptimizationLevel,
         };
@@ -64,7 +69,7 @@ public sealed class OrtSession : IDisposable
                 provider = "CUDAExecutionProvider";
             }
 
-            return new OrtSession(runtime, new InferenceSession(modelPath, options), provider);
+            return new OrtSession(runtime, new InferenceSession(modelPath, options), provider, intraOpThreads);
         }
         catch (OnnxRuntimeException ex)
         {

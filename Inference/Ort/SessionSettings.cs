@@ -13,7 +13,7 @@ public enum GraphOptimizationLevel
 /// <summary>What a session is created with. A CUDA device id asks for the CUDA execution provider (V2 options).</summary>
 public sealed record SessionSettings
 {
-    /// <summary>Threads for one operator; 0 lets ORT choose (one per physical core).</summary>
+    /// <summary>Threads for one operator; 0 means one per physical core this process may use (<see cref="PhysicalCores"/>).</summary>
     public int IntraOpThreads { get; init; }
 
     /// <summary>Threads across operators; only used with parallel execution, so 1 by default.</summary>
