@@ -43,7 +43,7 @@ internal sealed class GenAiBenchmark(OrtRuntime runtime, string label, string mo
         Theirs(theirs, prompt, 8);
         Theirs(theirsByDefault, prompt, 8);
         BareRunLoop.Run(ours, prompt, 8);
-        // Each round runs the three in a rotating order, each twice back to back: the first run follows another
+        // Each round runs the four in a rotating order, each twice back to back: the first run follows another
         // engine's (its threads asleep and its caches cold, as for a lone request on a quiet server), the second
         // follows its own (as for back-to-back requests). Both are timed; neither side ever gets the warmer slot.
         var rounds = new List<Round>();

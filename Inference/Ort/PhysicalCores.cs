@@ -4,8 +4,8 @@ namespace Platform.Inference.Ort;
 /// The intra-op threads a session gets when none is configured: the physical cores this process may run on, never
 /// more than the processors the .NET runtime grants it (its affinity and a container's CPU quota). ORT's own default
 /// on Linux is half the logical processors, whatever the topology: one thread on a 2-vCPU machine without SMT,
-/// which measured 1.7x slower than two on the 100M benchmark model here, and every host thread in a container
-/// limited to fewer.
+/// which measured 1.7x slower than two on the 100M benchmark model here, and half the host's processors in a
+/// container whose CPU quota is smaller.
 /// </summary>
 internal static class PhysicalCores
 {
@@ -82,7 +82,7 @@ internal static class PhysicalCores
         }
     }
 
-    /// <summary>The logical processors sharing <paramref name="cpu"/>'s core (core_cpus_list since Linux 5.x, thread_siblings_list before).</summary>
+    /// <summary>The logical processors sharing <paramref name="cpu"/>'s core (core_cpus_list on newer kernels, thread_siblings_list on older ones).</summary>
     private static string? Siblings(int cpu)
     {
         var topology = $"/sys/devices/system/cpu/cpu{cpu}/topology";
