@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics;
 using Platform.Inference.Ort;
 
 namespace Platform.Inference.Engine;
@@ -211,24 +212,26 @@ internal sealed partial class DecoderRunner
     /// <summary>[batch, capacity + 1]: ones over each row's real past and over the new token (last), zeros over its padding.</summary>
     private static void FillMask(OrtTensor mask, ReadOnlySpan<int> lengths, int capacity)
     {
+        if (mask.ElementType == TensorElementType.Int64)
+        {
+            FillMask(mask.AsSpan<long>(), lengths, capacity);
+        }
+        else
+        {
+            FillMask(mask.AsSpan<int>(), lengths, capacity);
+        }
+    }
+
+    private static void FillMask<T>(Span<T> mask, ReadOnlySpan<int> lengths, int capacity)
+        where T : unmanaged, INumberBase<T>
+    {
         var width = capacity + 1;
         for (var row = 0; row < lengths.Length; row++)
         {
-            var length = lengths[row];
-            if (mask.ElementType == TensorElementType.Int64)
-            {
-                var span = mask.AsSpan<long>().Slice(row * width, width);
-                span[..length].Fill(1);
-                span[length..capacity].Clear();
-                span[capacity] = 1;
-            }
-            else
-            {
-                var span = mask.AsSpan<int>().Slice(row * width, width);
-                span[..length].Fill(1);
-                span[length..capacity].Clear();
-                span[capacity] = 1;
-            }
+            var span = mask.Slice(row * width, width);
+            span[..lengths[row]].Fill(T.One);
+            span[lengths[row]..capacity].Clear();
+            span[capacity] = T.One;
         }
     }
 
